@@ -1,0 +1,192 @@
+"""Guarded inference: input guard, generator, output guard, CSV fallback.
+
+``GuardedModel.ask(question)`` refuses before generation when the input guard
+says so (no generation happens), and after generation repairs or replaces the
+answer: a loop is cut, stray tokens are removed, and an answer with an
+unsupported fact (or any other blocking finding) is replaced by the closest
+CSV answer.  Any error in a guard refuses: fail closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ._types import Finding, OutputVerdict, Verdict
+
+log = logging.getLogger(__name__)
+
+_EN = re.compile(r"\b(the|what|how|is|are|do|does|can|you|your|i|my|where|when|which|price|cost|fee|schedule)\b", re.I)
+_ES = re.compile(r"\b(el|la|los|las|qué|que|cómo|como|cuánto|cuanto|es|son|de|del|para|puedo|dónde|donde|cuándo|horario|precio)\b", re.I)
+
+
+def language_of(text: str) -> str:
+    """``en`` or ``es`` by function-word counts (Spanish on a tie)."""
+    return "en" if len(_EN.findall(text)) > len(_ES.findall(text)) else "es"
+
+
+@dataclass(frozen=True)
+class GuardedAnswer:
+    """The result of one guarded question.
+
+    Attributes:
+        question: what was asked.
+        answer: the text to show the user.
+        action: ``refused`` (input guard), ``answered`` (as generated),
+            ``cut`` (loop removed), ``cleaned`` (stray tokens removed),
+            ``fallback`` (replaced by the closest CSV answer).
+        input_verdict: the input guard's verdict.
+        output_verdict: the output guard's verdict on the raw answer, if any.
+        raw_answer: what the generator said ("" when refused).
+        fallback_row: CSV row of the fallback answer, if one was used.
+        latency_ms: wall time of the whole call.
+    """
+
+    question: str
+    answer: str
+    action: str
+    input_verdict: Verdict
+    output_verdict: OutputVerdict | None = None
+    raw_answer: str = ""
+    fallback_row: int | None = None
+    latency_ms: float = 0.0
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.output_verdict.findings if self.output_verdict else ()
+
+
+def domain_blurb(rows: Sequence[Any], lang: str) -> str:
+    """'CENFOBANK (programas, mensualidad, horarios)'-style description from the CSV."""
+    names = Counter(w for r in rows for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ]{4,}\b", r.answer + " " + r.question))
+    name = names.most_common(1)[0][0] if names else ("la institución" if lang == "es" else "the institution")
+    if lang == "en":
+        return f"{name}: programmes, fees, schedules, admission and contacts"
+    return f"{name}: programas, costos, horarios, admisión y contactos"
+
+
+def refusal_message(question: str, rows: Sequence[Any]) -> str:
+    lang = language_of(question)
+    if lang == "en":
+        return f"Sorry, I can't help with that. I can only answer questions about {domain_blurb(rows, 'en')}."
+    return f"Lo siento, no puedo ayudarte con eso. Solo puedo responder preguntas sobre {domain_blurb(rows, 'es')}."
+
+
+def _cut_loop(answer: str, findings: Sequence[Finding]) -> str:
+    first = min(f.start for f in findings if f.kind == "repetition")
+    head = answer[:first].rstrip()
+    return head if len(head.split()) >= 3 else ""
+
+
+def _strip_tokens(answer: str, findings: Sequence[Finding]) -> str:
+    for f in sorted((f for f in findings if f.kind == "stray_token"), key=lambda f: -f.start):
+        answer = answer[:f.start] + answer[f.end:]
+    return re.sub(r"[ \t]{2,}", " ", re.sub(r"\s+([.,;:!?])", r"\1", answer)).strip()
+
+
+@dataclass
+class GuardedModel:
+    """A generator behind the input guard and the output guard.
+
+    Attributes:
+        generator: any ``Generator`` (``generate(prompts) -> list[str]``).
+        guard: the input check (``check(text) -> Verdict``).
+        output_guard: the answer checker (``check(question, answer, rows=...)``).
+        retriever: the CSV index (closest answer for the fallback, rows for grounding).
+        grounded: check numbers only against the retrieved rows (grounded prompts).
+        k: rows retrieved for grounding.
+    """
+
+    generator: Any
+    guard: Any
+    output_guard: Any
+    retriever: Any
+    grounded: bool = True
+    k: int = 3
+    name: str = "guarded"
+    _rows: tuple = field(default=(), repr=False)
+
+    @classmethod
+    def from_run(cls, run_dir: str, *, grounded: bool = True, **gen_kwargs) -> "GuardedModel":
+        """The run's tuned model (adapter merged) behind the guards built from its CSV."""
+        from harness._runs import load_run_generator
+
+        gen, retriever, csv_path = load_run_generator(run_dir, grounded=grounded, **gen_kwargs)
+        return cls.from_csv(csv_path, gen, retriever=retriever, grounded=grounded)
+
+    @classmethod
+    def from_csv(cls, csv_path: str, generator: Any, *, retriever: Any = None, grounded: bool = True) -> "GuardedModel":
+        from harness import Retriever
+
+        from ._chain import Guard
+        from ._output import OutputGuard
+
+        retriever = retriever or Retriever.from_csv(csv_path)
+        return cls(generator, Guard.from_retriever(retriever), OutputGuard.from_csv(csv_path), retriever, grounded)
+
+    def _all_rows(self):
+        if not self._rows:
+            self._rows = tuple(self.retriever.rows)
+        return self._rows
+
+    def screen(self, question: str) -> Verdict:
+        try:
+            verdict = self.guard.check(question)
+            if not isinstance(verdict, Verdict):
+                raise TypeError(f"guard returned {type(verdict).__name__}, not a Verdict")
+            return verdict
+        except Exception as exc:  # fail closed
+            log.exception("input guard failed")
+            return Verdict(False, "error", 0.0, f"guard error ({type(exc).__name__}): refused")
+
+    def ask(self, question: str) -> GuardedAnswer:
+        return self.ask_many([question])[0]
+
+    def ask_many(self, questions: Sequence[str], answers: Sequence[str] | None = None) -> list[GuardedAnswer]:
+        """Guarded answers for a batch; ``answers`` reuses raw answers already
+        generated for exactly these questions (evaluation), else the generator runs
+        on the accepted questions only."""
+        t0 = time.perf_counter()
+        verdicts = [self.screen(q) for q in questions]
+        todo = [i for i, v in enumerate(verdicts) if v.allowed]
+        raw = [""] * len(questions)
+        if answers is not None:
+            for i in todo:
+                raw[i] = answers[i]
+        elif todo:
+            for i, a in zip(todo, self.generator.generate([questions[i] for i in todo])):
+                raw[i] = a
+        per = (time.perf_counter() - t0) * 1000 / max(1, len(questions))
+        return [self._finish(q, v, raw[i], per) for i, (q, v) in enumerate(zip(questions, verdicts))]
+
+    def _finish(self, question: str, verdict: Verdict, raw: str, latency: float) -> GuardedAnswer:
+        if not verdict.allowed:
+            return GuardedAnswer(question, refusal_message(question, self._all_rows()), "refused", verdict,
+                                 latency_ms=latency)
+        try:
+            hits = self.retriever.search(question, k=self.k)
+            out = self.output_guard.check(question, raw, rows=hits if self.grounded else None)
+        except Exception as exc:  # fail closed: never show an unchecked answer
+            log.exception("output guard failed")
+            out = OutputVerdict(False, (), f"output guard error ({type(exc).__name__})")
+            hits = []
+        if out.allowed:
+            return GuardedAnswer(question, raw, "answered", verdict, out, raw, latency_ms=latency)
+        kinds = out.kinds()
+        text, action = raw, "answered"
+        if kinds <= {"repetition", "stray_token", "refusal"} and kinds:
+            if "repetition" in kinds:
+                text, action = _cut_loop(text, out.findings), "cut"
+            if "stray_token" in kinds and text:
+                text, action = _strip_tokens(text, [f for f in out.findings if f.end <= len(text)]), "cleaned" if action == "answered" else action
+            if text:
+                return GuardedAnswer(question, text, action, verdict, out, raw, latency_ms=latency)
+        if hits:
+            top = hits[0]
+            return GuardedAnswer(question, top.answer, "fallback", verdict, out, raw, top.row, latency)
+        return GuardedAnswer(question, refusal_message(question, self._all_rows()), "refused", verdict, out, raw,
+                             latency_ms=latency)

