@@ -119,7 +119,9 @@ def load_tokenizer(model: str):
     """Tokenizer for ``model``, set for left-padded batched generation."""
     from transformers import AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(resolve_model(model))
+    folder = Path(model).expanduser()
+    src = str(folder) if (folder / "tokenizer_config.json").exists() else resolve_model(model)
+    tok = AutoTokenizer.from_pretrained(src)
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     tok.padding_side = "left"

@@ -1,0 +1,94 @@
+"""Training, the prompt format and batched generation on the tiny model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness._config import TrainConfig
+from harness._csvdata import load_qa_csv
+from harness._generate import GenerationConfig, HFGenerator
+from harness._prompt import PromptFormat
+from harness._runs import check_prompt_format, load_tuned_model
+from harness._train import build_examples, train
+
+
+def test_prompt_format_roundtrip(tmp_path):
+    fmt = PromptFormat()
+    fmt.save(tmp_path)
+    assert PromptFormat.load(tmp_path) == fmt
+    data = json.loads((tmp_path / "prompt_format.json").read_text())
+    data["system"] = "otro"
+    (tmp_path / "prompt_format.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="edited"):
+        PromptFormat.load(tmp_path)
+
+
+def test_training_and_inference_share_messages():
+    fmt = PromptFormat()
+    ex = fmt.example("¿Precio?", "S/ 480.")
+    assert ex["prompt"] == fmt.messages("¿Precio?")
+    assert ex["prompt"][0] == {"role": "system", "content": fmt.system}
+    with pytest.raises(ValueError):
+        PromptFormat(grounded=True).messages("¿Precio?")
+
+
+def test_grounded_examples_include_gold_row(small_csv):
+    data = load_qa_csv(small_csv)
+
+    class Hit:
+        def __init__(self, r):
+            self.row, self.question, self.answer = r.row, r.question, r.answer
+
+    class FakeIndex:  # deterministic: always the first rows
+        def search(self, text, k=3):
+            return [Hit(r) for r in data.rows[:k]]
+
+    exs = build_examples(data, PromptFormat.for_mode(True), FakeIndex(), k=3)
+    for r, ex in zip(data.rows, exs):
+        user = ex["prompt"][1]["content"]
+        assert r.answer in user and user.count("\n") >= 3
+
+
+@pytest.fixture(scope="module")
+def trained_run(tiny_model_dir, tmp_path_factory):
+    from tests.conftest import DATA
+
+    data = load_qa_csv(DATA / "cenfobank.csv")
+    run = tmp_path_factory.mktemp("run")
+    res = train(data, run, TrainConfig(model=tiny_model_dir, epochs=1, max_rows=40, batch_size=4), progress=False)
+    return run, res
+
+
+def test_train_writes_run_folder(trained_run):
+    run, res = trained_run
+    assert res.steps == 10 and res.device == "cpu" and not res.qlora
+    for name in ("adapter/adapter_config.json", "adapter/adapter_model.safetensors", "prompt_format.json",
+                 "train_config.json", "loss.jsonl"):
+        assert (run / name).exists(), name
+    losses = [json.loads(x) for x in (run / "loss.jsonl").read_text().splitlines()]
+    assert [x["step"] for x in losses] == list(range(1, 11))
+    meta = json.loads((run / "train_config.json").read_text())
+    assert meta["csv"]["rows"] == 40 and len(meta["csv"]["sha256"]) == 64
+    assert meta["prompt_fingerprint"] == PromptFormat.load(run).fingerprint()
+    assert list((run / "checkpoints").glob("checkpoint-*"))
+
+
+def test_inference_refuses_other_format(trained_run):
+    run, _ = trained_run
+    check_prompt_format(run, PromptFormat.load(run))
+    with pytest.raises(ValueError, match="differs"):
+        check_prompt_format(run, PromptFormat(system="### Question: {q}\n ### Answer:"))
+
+
+def test_batched_generation_matches_single(trained_run):
+    run, _ = trained_run
+    model, tok = load_tuned_model(run)
+    gen = HFGenerator(model, tok, PromptFormat.load(run), GenerationConfig(max_new_tokens=12, batch_size=4))
+    qs = ["¿Cuánto cuesta la matrícula?", "¿Dónde queda?", "horario de noche por favor, ¿cuál es?", "hola"]
+    batched = gen.generate(qs)
+    single = [gen.generate([q])[0] for q in qs]
+    assert batched == single
+    assert all(isinstance(a, str) for a in batched)
+    assert "<|im_start|>system\n" + PromptFormat.load(run).system in gen.render(qs[0])
