@@ -1,0 +1,116 @@
+"""Per-kind precision and recall of the answer checks on the hand-written set.
+
+Reads ``tests/data/answer_checks_eval.jsonl`` (items with ``domain``,
+``split``, ``question``, ``answer``, ``expected`` kinds, optional ``csv``),
+checks each answer against its own domain's CSV (``data/<domain>.csv`` or
+the item's ``csv``) and writes, per split, per-kind precision/recall, the
+share of items whose kinds are exactly right, and the share of good answers
+flagged.  Splits: ``tune`` (rules were tuned on it), ``heldout`` (same two
+domains, kept out of tuning), ``blind`` (a third, made-up domain written
+after tuning: the closest stand-in for an unseen domain).
+
+    python bench/answer_checks.py                 # both splits
+    python bench/answer_checks.py --split tune    # while tuning rules
+    python bench/answer_checks.py --errors        # list every mistake
+    python bench/answer_checks.py --timing        # mean / max ms per answer
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from guards.checks import KINDS, FactIndex, run_checks  # noqa: E402
+from harness._csvdata import load_qa_csv  # noqa: E402
+
+log = logging.getLogger("bench.answer_checks")
+EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One item's expected and found kinds."""
+
+    item: dict
+    found: frozenset[str]
+    ms: float
+
+    @property
+    def expected(self) -> frozenset[str]:
+        return frozenset(self.item["expected"])
+
+
+def evaluate(items: list[dict], data_dir: Path) -> list[Outcome]:
+    """Run every check on every item against its domain's CSV."""
+    indexes: dict[str, FactIndex] = {}
+    out = []
+    for item in items:
+        dom = item["domain"]
+        if dom not in indexes:
+            path = ROOT / item["csv"] if item.get("csv") else data_dir / f"{dom}.csv"
+            indexes[dom] = FactIndex.from_rows(load_qa_csv(path).rows)
+        t0 = time.perf_counter()
+        found = frozenset(f.kind for f in run_checks(item["question"], item["answer"], indexes[dom]))
+        out.append(Outcome(item, found, (time.perf_counter() - t0) * 1000))
+    return out
+
+
+def table(outcomes: list[Outcome], title: str) -> str:
+    """Per-kind precision/recall table for ``outcomes``."""
+    lines = [f"== {title}: {len(outcomes)} items", f"{'kind':18} {'TP':>3} {'FP':>3} {'FN':>3} {'prec':>6} {'rec':>6}"]
+    tot = [0, 0, 0]
+    for kind in KINDS:
+        tp = sum(1 for o in outcomes if kind in o.found and kind in o.expected)
+        fp = sum(1 for o in outcomes if kind in o.found and kind not in o.expected)
+        fn = sum(1 for o in outcomes if kind not in o.found and kind in o.expected)
+        tot = [tot[0] + tp, tot[1] + fp, tot[2] + fn]
+        lines.append(f"{kind:18} {tp:3} {fp:3} {fn:3} {_ratio(tp, tp + fp):>6} {_ratio(tp, tp + fn):>6}")
+    tp, fp, fn = tot
+    lines.append(f"{'all kinds':18} {tp:3} {fp:3} {fn:3} {_ratio(tp, tp + fp):>6} {_ratio(tp, tp + fn):>6}")
+    exact = sum(1 for o in outcomes if o.found == o.expected)
+    good = [o for o in outcomes if not o.expected]
+    good_flagged = sum(1 for o in good if o.found - {"refusal"})
+    lines.append(f"exact kind set: {exact}/{len(outcomes)}; good answers flagged: {good_flagged}/{len(good)}")
+    return "\n".join(lines)
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.2f}" if b else "-"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=EVAL)
+    parser.add_argument("--data", type=Path, default=ROOT / "data")
+    parser.add_argument("--split", choices=("tune", "heldout", "blind", "all"), default="all")
+    parser.add_argument("--errors", action="store_true", help="list the items with wrong kinds")
+    parser.add_argument("--timing", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    items = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
+    splits = ("tune", "heldout", "blind") if args.split == "all" else (args.split,)
+    items = [i for i in items if i["split"] in splits]
+    outcomes = evaluate(items, args.data)
+    report = [table([o for o in outcomes if o.item["split"] == s], s) for s in splits]
+    if args.errors:
+        for o in outcomes:
+            if o.found != o.expected:
+                report.append(f"{o.item['id']} [{o.item['split']}] expected {sorted(o.expected)} "
+                              f"found {sorted(o.found)}: {o.item['answer'][:90]!r}")
+    if args.timing:
+        ms = [o.ms for o in outcomes]
+        report.append(f"timing: mean {sum(ms) / len(ms):.2f} ms, max {max(ms):.2f} ms per answer")
+    sys.stdout.write("\n".join(report) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
