@@ -1,0 +1,256 @@
+"""Safety guard: refuse harmful or unethical requests before generation.
+
+The guard judges *intent*, not words.  "¿Cómo falsifico billetes?" asks for a
+harmful act; "¿cuánto cuesta el taller de detección de billetes falsos?" names
+the same thing inside a protective frame.  Every rule lives in
+``guards/resources/safety_rules.json`` (see its ``about`` field); this module
+only combines them:
+
+* **acts**: per category (violence, weapons, drugs, poisoning, self-harm,
+  sexual, hate, harassment, theft, fraud, hacking, cheating, misinformation,
+  trafficking, black market; violence on an animal is reported as "animal
+  cruelty"), patterns of a harmful act: a harm verb with its
+  victim or object ("matar a un mono", "clonar tarjetas", "fake degree").
+  Tier ``act`` is harmful whenever not protected; tier ``intent`` (words with
+  everyday uses, like "robo" or "phishing") also needs a request nearby
+  ("cómo", "dime", "how do I", "para ...") or evasion.
+* **negation** right before the act cancels it ("sin cortarme", "how do I not
+  kill my starter").
+* **protective framing** in the 60 characters before the act, and not followed
+  by a new request, turns it into a mention: prevention, detection, "qué hacer
+  si", a course or workshop ("taller de protocolo ante asaltos").
+* **evasion** ("sin que me atrapen", "without getting caught", "que parezca un
+  accidente") marks intent to do harm: the strong forms refuse on their own,
+  the weak ones ("a escondidas", "sin su permiso") refuse together with any
+  harm act or cue, and both cancel protective framing.
+
+Where no rule is decisive, a naive-Bayes word model trained on shipped
+generic examples (:mod:`guards._safety_model`) gives a second opinion: a request
+with no protective frame anywhere (or with evasion, which cancels it) is
+refused when the model probability reaches :data:`MODEL_REFUSE` and the text
+holds a word of the harm vocabulary (:data:`MODEL_WITH_EVASION` with weak
+evasion), or :data:`MODEL_WITHOUT_HARM_WORD` when it holds none.
+
+Risk is the highest contribution found in any view of the text (canonical and
+decoded, see :mod:`guards._normalize`): 1.0 for an unprotected act, 0.5 for an
+intent-tier act without a request, 0.3 for a protected one.  The text is
+refused when risk reaches :data:`THRESHOLD`; ``Verdict.score`` is
+``1 - risk``.  Texts over :data:`MAX_CHARS` are refused unread.  No LLM call:
+a check costs about half a millisecond of CPU.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._lexicon import any_search, compile_list, compile_pattern, load_json
+from ._normalize import fold, normalize
+from ._safety_model import HarmModel, load_model
+from ._types import Verdict
+
+log = logging.getLogger(__name__)
+
+THRESHOLD = 1.0
+"""Risk at which a text is refused."""
+MAX_CHARS = 8000
+"""Longer texts are refused unread (fail closed): judging them would cost
+tens of milliseconds, and no genuine question is that long."""
+MODEL_REFUSE = 0.5
+"""Model probability at which an unprotected request with a harm word is refused."""
+MODEL_WITH_EVASION = 0.2
+"""Model probability at which a request with a harm word and weak evasion is refused."""
+MODEL_WITHOUT_HARM_WORD = 0.9
+"""Model probability needed when the text holds no word of the harm vocabulary."""
+PREFIX_CHARS = 60
+"""How far before an act intent and protective framing are looked for."""
+
+
+@dataclass(frozen=True)
+class Act:
+    """One category of harmful acts.
+
+    Attributes:
+        category: the name reported in the refusal reason ("fraud", ...).
+        tier: ``"act"`` (harmful unless protected) or ``"intent"`` (also
+            needs a request or evasion).
+        patterns: compiled patterns over folded text.
+    """
+
+    category: str
+    tier: str
+    patterns: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    """Compiled ``safety_rules.json``; field names follow the JSON keys."""
+
+    acts: tuple[Act, ...]
+    intent: tuple[re.Pattern, ...]
+    purpose: tuple[re.Pattern, ...]
+    protective: tuple[re.Pattern, ...]
+    protective_after: tuple[re.Pattern, ...]
+    negation: tuple[re.Pattern, ...]
+    evasion_strong: tuple[re.Pattern, ...]
+    evasion: tuple[re.Pattern, ...]
+    cues: tuple[tuple[str, re.Pattern], ...]
+    relabel: tuple[tuple[str, str, re.Pattern], ...] = ()
+
+
+@dataclass(frozen=True)
+class HarmFinding:
+    """The strongest harm signal in one text.
+
+    Attributes:
+        risk: 0 (nothing) to 1 (refuse).
+        category: harm category, or ``""`` when nothing was found.
+        evidence: the matched words (folded).
+        view: ``""`` for the text itself, else the decoder flag that exposed it.
+    """
+
+    risk: float = 0.0
+    category: str = ""
+    evidence: str = ""
+    view: str = ""
+
+
+@lru_cache(maxsize=4)
+def load_rules(name: str = "safety_rules.json") -> SafetyRules:
+    """Compile a safety rule file from ``guards/resources/`` (cached)."""
+    data = load_json(name)
+    macros = data.get("macros", {})
+    acts = tuple(Act(a["name"], a["tier"], compile_list(a["patterns"], f"{name}:{a['name']}", macros))
+                 for a in data["acts"])
+    lists = {key: compile_list(data[key], f"{name}:{key}", macros)
+             for key in ("intent", "purpose", "protective", "protective_after", "negation",
+                         "evasion_strong", "evasion")}
+    cues = tuple((c["name"], compile_pattern(c["pattern"], f"{name}:cues", macros)) for c in data["cues"])
+    relabel = tuple((r["from"], r["to"], compile_pattern(r["pattern"], f"{name}:relabel", macros))
+                    for r in data.get("relabel", ()))
+    return SafetyRules(acts=acts, cues=cues, relabel=relabel, **lists)
+
+
+def _last_end(patterns: tuple[re.Pattern, ...], text: str) -> int:
+    """End offset of the last match of any pattern in ``text``; -1 when none."""
+    end = -1
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            end = max(end, m.end())
+    return end
+
+
+class SafetyGuard:
+    """Refuses requests for harmful or unethical help (see the module docstring)."""
+
+    name = "safety"
+
+    def __init__(self, rules: SafetyRules | None = None, model: HarmModel | None = None) -> None:
+        self._rules = rules or load_rules()
+        self._model = model or load_model()
+
+    def _category(self, category: str, window: str) -> str:
+        """A finer category where the act's object says so ("violence" on an animal)."""
+        for source, target, pattern in self._rules.relabel:
+            if category == source and pattern.search(window):
+                return target
+        return category
+
+    def _act_risk(self, tier: str, text: str, m: re.Match, evading: bool) -> float:
+        rules = self._rules
+        prefix = text[max(0, m.start() - PREFIX_CHARS):m.start()]
+        if any_search(rules.negation, prefix):
+            return 0.0
+        if evading:
+            return 1.0
+        protected_at = _last_end(rules.protective, prefix)
+        asked_at = _last_end(rules.intent, prefix)
+        if protected_at >= 0 and protected_at >= asked_at:
+            return 0.3
+        if any_search(rules.protective_after, text[m.end():m.end() + 40]):
+            return 0.3
+        if (tier == "act" or asked_at >= 0 or any_search(rules.purpose, prefix)
+                or any_search(rules.intent, m.group())):
+            return 1.0
+        return 0.5
+
+    def judge(self, folded: str) -> HarmFinding:
+        """The strongest harm signal in one folded view."""
+        rules = self._rules
+        strong = any_search(rules.evasion_strong, folded)
+        weak = strong or any_search(rules.evasion, folded)
+        best = HarmFinding(1.0, "crime evasion", strong.group()) if strong else HarmFinding()
+        for act in rules.acts:
+            for pattern in act.patterns:
+                for m in pattern.finditer(folded):
+                    risk = self._act_risk(act.tier, folded, m, bool(weak))
+                    if risk > best.risk or (risk == best.risk and best.category == "crime evasion"):
+                        best = HarmFinding(risk, self._category(act.category, folded[m.start():m.end() + 40]),
+                                           m.group().strip())
+                    if best.risk >= THRESHOLD and best.category != "crime evasion":
+                        return best
+        if weak and best.risk < THRESHOLD:
+            for category, cue in rules.cues:
+                m = cue.search(folded)
+                if m:
+                    return HarmFinding(1.0, category, f"{m.group()} + {weak.group()}")
+            if best.risk > 0:
+                return HarmFinding(1.0, best.category, f"{best.evidence} + {weak.group()}")
+        if best.risk < THRESHOLD:
+            return self._second_opinion(folded, best, weak)
+        return best
+
+    def _second_opinion(self, folded: str, best: HarmFinding, weak: re.Match | None) -> HarmFinding:
+        """The word model, where no rule was decisive: it refuses a request it
+        finds harmful enough (surer without a harm word), unless a protective
+        frame is present anywhere and no evasion cancels it."""
+        rules = self._rules
+        if not any_search(rules.intent, folded) or (not weak and any_search(rules.protective, folded)):
+            return best
+        word = self._model.harm_word(folded)
+        p = self._model.probability(folded)
+        needed = MODEL_WITHOUT_HARM_WORD if word is None else MODEL_WITH_EVASION if weak else MODEL_REFUSE
+        if p < needed:
+            return best
+        category = best.category or next((name for name, cue in rules.cues if cue.search(folded)), "harmful request")
+        why = f"'{word}', " if word else ""
+        return HarmFinding(1.0, category, f"{why}word model p={p:.2f}" + (f" + {weak.group()}" if weak else ""))
+
+    def assess(self, text: str) -> HarmFinding:
+        """The strongest finding over every view of ``text``."""
+        norm = normalize(text)
+        best = self.judge(fold(norm.text))
+        if best.risk < THRESHOLD:
+            decoders = [f for f in norm.flags if f in ("base64", "hex", "percent", "rot13", "reversed",
+                                                       "leet", "tag_chars", "spaced", "separators")]
+            label = "+".join(decoders) or "decoded"
+            for view in norm.decoded:
+                found = self.judge(fold(view))
+                if found.risk > best.risk:
+                    best = HarmFinding(found.risk, found.category, found.evidence, label)
+                if best.risk >= THRESHOLD:
+                    break
+        return best
+
+    def check(self, text: str) -> Verdict:
+        """Refuse ``text`` when it asks for harmful or unethical help."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        if len(text) > MAX_CHARS:
+            return Verdict(False, self.name, 0.0, f"too long to judge safely ({len(text)} > {MAX_CHARS} characters)")
+        try:
+            found = self.assess(text)
+        except Exception:  # a guard fails closed
+            log.exception("safety guard failed")
+            return Verdict(False, self.name, 0.0, "safety guard error: refused to be safe")
+        score = round(1.0 - found.risk, 3)
+        if found.risk >= THRESHOLD:
+            where = f" (found in {found.view} view)" if found.view else ""
+            return Verdict(False, self.name, score,
+                           f"unsafe request: {found.category}: '{found.evidence[:80]}'{where}")
+        if found.category:
+            return Verdict(True, self.name, score,
+                           f"harm words only in a protective or descriptive frame ({found.category})")
+        return Verdict(True, self.name, score, "no harmful intent found")
