@@ -1,0 +1,227 @@
+"""Small text rules the topic guard needs: greetings and foreign organisations.
+
+* :func:`is_greeting` is true for a text made only of greeting / courtesy
+  words ("hola", "buenas tardes", "Hi!", "gracias", "bye").  The topic guard
+  lets these through as chit-chat: the bot can greet back and offer help,
+  and a greeting carries no request that could be off-topic or unsafe.
+* :func:`foreign_names` finds organisations the text names that the CSV does
+  not mention: an organisation word ("universidad", "banco", "instituto",
+  "bank", "school", ...) followed, in the same clause, by a name (capitalised
+  words, or one word after "de"/"of") that the CSV never uses as a phrase;
+  and acronyms of 2-7 capitals after an article or preposition ("el BBVA",
+  "la UNSAAC", "at MIT") that are neither in the CSV nor initials of a CSV
+  name ("DRE" for "Dirección Regional de Educación").
+* :func:`asks_which_institution` catches questions that open by asking
+  which institution does something ("¿Qué universidad enseña ...?"), and
+  :func:`asks_generic_advice` requests for generic how-to in the field ("la
+  receta del pisco sour", "tips para visitar ...") that name no course,
+  class or the institution.  "¿Cuánto cuesta la matrícula en la Universidad Andina del
+  Cusco?" must be refused even though every word of it is in the CSV.
+
+Both are domain-agnostic: the only domain knowledge is :class:`Names`, built
+from the CSV's text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from harness._lexical import STOP_WORDS, fold, near
+
+GREETING_WORDS = frozenset("""
+hola holaa holi ola buenas buenos buen dia dias tarde tardes noche noches saludos saludo que tal
+gracias muchas mil muy amable adios chau chao hasta luego pronto manana nos vemos ok okay vale
+hi hello hey heya hiya yo good morning afternoon evening day thanks thank you thx ty much bye goodbye
+see later cheers greetings there alo buen senor senora senorita estimado estimada equipo team
+""".split())
+
+ORG_WORDS = frozenset("""
+universidad universidades univ uni university universities instituto institutos institute institutes
+banco bancos bank banks escuela escuelas school schools colegio colegios college colleges academia
+academias academy caja cajas cooperativa cooperativas cooperative financiera financieras fundacion
+foundation ministerio ministry municipalidad empresa empresas company restaurante restaurantes
+restaurant restaurants hotel hoteles clinica hospital cevicheria picanteria pasteleria panaderia
+""".split())
+
+CONNECTORS = frozenset("de del la el los las of the san santa st".split())
+
+BEFORE_ACRONYM = frozenset("el la los las del al en con de desde por at the of from in to with".split())
+"""An unknown acronym right after one of these ("la UNSAAC", "at MIT") names an organisation."""
+
+WHICH = frozenset("que cual cuales which what".split())
+EDU_WORDS = frozenset("""
+universidad universidades instituto institutos academia academias escuela escuelas colegio colegios
+university universities institute institutes academy academies school schools college colleges
+""".split())
+"""A question opening "¿Qué universidad ...?" / "Which schools ...?" asks about other institutions."""
+
+ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
+               "tips for", "tips to", "consejos para", "que me recomiendas", "recomiendame",
+               "recommend me", "ideas de", "ideas para", "ideas for")
+"""Phrases that ask for generic how-to or advice rather than about the institution."""
+CONTEXT_WORDS = frozenset("""
+curso cursos taller talleres clase clases carrera carreras programa programas modulo modulos enseñan
+ensenan ensena aprendo aprender aprende aprenden estudiar estudio estudios matricula inscribo inscribir
+ustedes tienen ofrecen dan instituto academia escuela centro alumnos alumno profesor profesores
+course courses class classes workshop workshops program programme teach teaches learn you your
+""".split())
+"""Words that tie a request to the institution ("¿en qué curso enseñan la receta ...?")."""
+
+COMMON_ACRONYMS = frozenset("""
+dni ruc pdf usd pen id ok faq qr cv sms igv wifi app url www ce pc tv usb ia ai ong onu covid
+am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb
+""".split())
+
+SELF_SHARE = 0.08
+"""An all-capital word in this share of the CSV's rows is the institution's name."""
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*|[.,;:!?()\[\]\n]", re.UNICODE)
+_BREAK = frozenset(".,;:!?()[]\n")
+
+
+def is_greeting(text: str) -> bool:
+    """True when every word of ``text`` is a greeting/courtesy word."""
+    words = fold(text).split()
+    return bool(words) and len(words) <= 8 and all(w in GREETING_WORDS for w in words)
+
+
+def _plain(token: str) -> str:
+    return fold(token).replace(" ", "")
+
+
+def _is_name(token: str) -> bool:
+    core = unicodedata.normalize("NFC", token)
+    return len(core) > 1 and (core[:1].isupper() or core.isupper())
+
+
+class Names:
+    """What the CSV says about names: its folded text and its acronyms.
+
+    Attributes:
+        text: the CSV's questions and answers, folded, space-padded.
+        words: the CSV's folded words.
+        acronyms: folded initials of capitalised multi-word names in the CSV
+            ("Dirección Regional de Educación" -> ``dre``) and its own
+            all-capital words.
+        self_names: all-capital words (4+ letters) found in at least
+            :data:`SELF_SHARE` of the rows: the institution's own name
+            ("CENFOBANK").
+    """
+
+    def __init__(self, texts: list[str], rows: int | None = None) -> None:
+        self.text = " " + " ".join(fold(t) for t in texts) + " "
+        self.words = frozenset(self.text.split())
+        counts: dict[str, int] = {}
+        for t in texts:
+            for w in {_plain(tok) for tok in _WORD.findall(t) if len(tok) > 3 and tok.isupper()}:
+                counts[w] = counts.get(w, 0) + 1
+        share = SELF_SHARE * (rows or len(texts))
+        self.self_names = frozenset(w for w, c in counts.items() if c >= share)
+        acronyms: set[str] = set()
+        for t in texts:
+            run: list[str] = []
+            for tok in [*_WORD.findall(t), "."]:
+                if _is_name(tok) and tok not in _BREAK:
+                    run.append(tok)
+                    if tok.isupper():
+                        acronyms.add(_plain(tok))
+                elif _plain(tok) in CONNECTORS and run:
+                    continue
+                else:
+                    initials = "".join(_plain(w)[:1] for w in run)
+                    acronyms.update(initials[a:b] for a in range(len(run))
+                                    for b in range(a + 2, len(run) + 1))
+                    run = []
+        self.acronyms = frozenset(acronyms)
+
+    def mentions_self(self, text: str) -> bool:
+        """Whether ``text`` names the institution itself (typos forgiven)."""
+        return any(near(w, self.self_names) is not None for w in fold(text).split() if len(w) > 3)
+
+    def knows(self, name: list[str]) -> bool:
+        """Whether the CSV mentions the name (as a phrase, or as its acronym)."""
+        plains = [_plain(t) for t in name]
+        if " " + " ".join(plains) + " " in self.text:
+            return True
+        core = [p for p in plains if p not in CONNECTORS]
+        if len(core) != 1:
+            return False
+        return core[0] in self.acronyms or near(core[0], self.words) is not None
+
+
+def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda w: False) -> list[str]:
+    """Organisation names in ``text`` that the CSV (``names``) does not mention.
+
+    ``known(word)`` (the retriever's vocabulary test) vetoes a lower-case word
+    after "de" as a name: "el restaurante de los alumnos" names no one.
+    """
+    tokens = _WORD.findall(text)
+    no_case = text == text.lower() or text == text.upper()
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        word = _plain(tokens[i])
+        if word in ORG_WORDS:
+            j, after_of = i + 1, False
+            while j < len(tokens) and _plain(tokens[j]) in CONNECTORS:
+                after_of = after_of or _plain(tokens[j]) in ("de", "del", "of")
+                j += 1
+            name: list[str] = []
+            loose = False
+            while j < len(tokens) and len(name) < 5 and tokens[j] not in _BREAK:
+                tok, plain = tokens[j], _plain(tokens[j])
+                capital = _is_name(tok) and not no_case
+                if plain in CONNECTORS and name and j + 1 < len(tokens) and _is_name(tokens[j + 1]) and not no_case:
+                    name.append(tok)  # "Universidad Andina del Cusco"
+                elif capital and plain not in ORG_WORDS:
+                    name.append(tok)
+                elif after_of and not name and plain not in STOP_WORDS and plain not in ORG_WORDS and len(plain) > 2:
+                    name.append(tok)  # "universidad de piura", "instituto de idiomas Británico"
+                    loose = True
+                else:
+                    break
+                j += 1
+            if loose and len(name) == 1 and known(_plain(name[0])):
+                name = []  # "el restaurante de los alumnos": a common word, no name
+            if name and not names.knows(name):
+                found.append(" ".join(tokens[i:j]))
+            i = max(j, i + 1)
+            continue
+        core = tokens[i]
+        if (2 <= len(core) <= 7 and core.isupper() and core.isalpha() and not no_case and i > 0
+                and _plain(tokens[i - 1]) in BEFORE_ACRONYM
+                and word not in COMMON_ACRONYMS and not names.knows([core])):
+            found.append(core)
+        i += 1
+    return found
+
+
+def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
+    """The generic how-to / advice cue in ``text`` ("receta", "tips para"), if any.
+
+    Not when the text ties the request to the institution (a course, a
+    class, "ustedes", its name), nor when the CSV's own questions use the cue
+    (``questions``: their folded text), i.e. the institution answers it.
+    """
+    folded = f" {fold(text)} "
+    words = set(folded.split())
+    if words & CONTEXT_WORDS or names.mentions_self(text):
+        return None
+    for cue in ADVICE_CUES:
+        if f" {cue} " in folded and f" {cue} " not in questions:
+            return cue
+    return None
+
+
+def asks_which_institution(text: str, names: Names) -> str | None:
+    """The "which university / what schools" phrase opening ``text``, if any.
+
+    Only at the start of the question (after an optional "¿"), and not when
+    the institution's own name follows ("¿Qué instituto es MIKHUY?").
+    """
+    words = fold(text).split()
+    if len(words) >= 2 and words[0] in WHICH and words[1] in EDU_WORDS and not names.mentions_self(text):
+        return " ".join(words[:2])
+    return None

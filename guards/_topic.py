@@ -1,0 +1,277 @@
+"""Topic guard: is this prompt about the institution the CSV describes?
+
+Calibrated automatically from the CSV alone, no per-domain threshold:
+
+1. The retriever (one shared index) gives, for a prompt, its best dense
+   similarity to a CSV row (question and answer views) and which of its
+   words the CSV's vocabulary knows, by stem, typo or bilingual glossary
+   concept (IDF-weighted *coverage*: "becas", "whatsapp?", "horarios de
+   noche" and "monthly fee?" are fully covered).
+2. A built-in, domain-agnostic set of generic off-topic prompts
+   (``guards/resources/offtopic.txt``: general knowledge, coding, sports,
+   health, politics, chit-chat, and generic advice in many fields — banking,
+   cooking, travel, study elsewhere) gives the best cosine to "what a FAQ bot
+   is not for".  Generic prompts that the CSV itself covers closely are
+   dropped, so a CSV that is about savings accounts keeps them in-domain.
+3. Features :data:`FEATURES` (best row similarity, best generic
+   similarity, their margin, coverage, and whether the prompt names the
+   institution itself) feed a logistic model fitted, when the guard is
+   built, on leave-one-out CSV questions and three perturbed copies of each
+   (keywords only; accents, case and punctuation stripped; a word-by-word
+   English gloss) as positives versus the generic prompts (leave-one-out
+   too) as negatives.  The decision threshold is the probability that keeps
+   :data:`TARGET_RECALL` of the leave-one-out positives, capped at 0.5.
+4. Rules before the model: an empty prompt is refused; a prompt made only of
+   greeting/courtesy words ("hola", "Hi", "gracias") is allowed as
+   chit-chat; a prompt naming an organisation the CSV does not know ("la
+   Universidad de Salamanca", "el BBVA"), opening "¿Qué universidad ...?",
+   or asking for a recipe / tips without naming a course, a class or the
+   institution is refused (:mod:`guards._entities`).
+
+``score`` is the model's probability that the prompt is in-domain (greetings
+score 1.0, foreign organisations 0.0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from harness import _lexical as lx
+from harness._embed import get_embedder
+from harness._glossary import english_map
+from harness._paths import cache_dir
+from harness._retrieval import Profile, Retriever, save_npz
+
+from ._entities import Names, asks_generic_advice, asks_which_institution, foreign_names, is_greeting
+from ._types import Verdict
+
+log = logging.getLogger(__name__)
+
+RESOURCE = Path(__file__).with_name("resources") / "offtopic.txt"
+SHIPPED = RESOURCE.with_suffix(".npz")
+"""Precomputed (float16) embeddings of :data:`RESOURCE`; regenerate with
+``python -c "from guards._topic import write_generic_vectors as w; w()"``."""
+TARGET_RECALL = 0.95
+"""Share of leave-one-out positives the threshold keeps (unless 0.5 already does)."""
+COVERED_COSINE = 0.92
+"""A generic prompt this close to a CSV question is in-domain for this CSV: dropped."""
+FEATURES = ("dense", "off", "dense-off", "coverage", "self")
+
+
+def load_generic(path: Path = RESOURCE) -> list[str]:
+    """The generic off-topic prompts (comments and blank lines skipped)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the guard learnt from the CSV, for reports and tests.
+
+    Attributes:
+        weights: logistic weights, one per name in :data:`FEATURES`
+            (on standardised features).
+        bias: logistic intercept.
+        mean: feature means used for standardising.
+        std: feature standard deviations used for standardising.
+        threshold: minimum probability to allow a prompt.
+        positives: leave-one-out positives it was fitted on.
+        negatives: generic negatives it was fitted on.
+        dropped_generic: generic prompts dropped because the CSV covers them.
+        recall: share of positives allowed (in-sample).
+        refusal: share of negatives refused (in-sample).
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+    threshold: float
+    positives: int
+    negatives: int
+    dropped_generic: int
+    recall: float
+    refusal: float
+
+
+def _features(p: Profile, off: float, names: Names) -> np.ndarray:
+    dense = float(p.dense.max())
+    return np.array([dense, off, dense - off, p.coverage, float(names.mentions_self(p.text))])
+
+
+def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50) -> tuple[np.ndarray, float]:
+    """Class-balanced, L2-regularised logistic regression by Newton steps."""
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    sw = np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * n
+    w = np.zeros(d + 1)
+    reg = np.eye(d + 1) * l2
+    reg[-1, -1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        grad = xb.T @ (sw * (p - y)) + reg @ w
+        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb + reg
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def _digest(texts: list[str]) -> str:
+    return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:32]
+
+
+def generic_vectors(texts: list[str]) -> np.ndarray:
+    """Embeddings of the generic prompts: the shipped ``offtopic.npz`` when it
+    matches ``texts`` and the embedder, else computed once and cached."""
+    try:
+        with np.load(SHIPPED) as z:
+            if str(z["digest"]) == f"{get_embedder().name}:{_digest(texts)}":
+                return z["v"].astype(np.float32)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:
+        log.warning("shipped generic vectors %s unreadable (%s); recomputing", SHIPPED, exc)
+    return _embed_cached("generic", texts)
+
+
+def write_generic_vectors() -> Path:
+    """Regenerate ``guards/resources/offtopic.npz`` after editing ``offtopic.txt``."""
+    texts = load_generic()
+    vec = get_embedder().queries(texts).astype(np.float16)
+    save_npz(SHIPPED, v=vec, digest=np.array(f"{get_embedder().name}:{_digest(texts)}"))
+    return SHIPPED
+
+
+def _embed_cached(name: str, texts: list[str]) -> np.ndarray:
+    path = cache_dir() / "retriever" / f"{name}-{_digest(texts)}.npz"
+    if path.exists():
+        try:
+            with np.load(path) as z:
+                if z["v"].shape[0] == len(texts):
+                    return z["v"]
+        except Exception as exc:
+            log.warning("cache %s unreadable (%s); rebuilding", path, exc)
+    vec = get_embedder().queries(texts)
+    save_npz(path, v=vec)
+    return vec
+
+
+def _english(question: str) -> str:
+    """A word-by-word English gloss of a Spanish question (glossary words)."""
+    table = english_map()
+    return " ".join(table.get(w, w) for w in lx.words(question)) + "?"
+
+
+def _keywords(question: str, ret: Retriever, k: int = 3) -> str:
+    words = list(dict.fromkeys(lx.words(question)))
+    best = sorted(words, key=lambda w: -ret.idf(w))[:k]
+    return " ".join(w for w in words if w in best) or lx.fold(question)
+
+
+class TopicGuard:
+    """Allow prompts about the CSV's institution; refuse everything else."""
+
+    name = "topic"
+
+    def __init__(self, retriever: Retriever, generic: list[str] | None = None) -> None:
+        self.retriever = retriever
+        self.names = Names([f"{r.question}\n{r.answer}" for r in retriever.rows])
+        self._questions = " " + " ".join(lx.fold(r.question) for r in retriever.rows) + " "
+        generic = load_generic() if generic is None else list(generic)
+        gen_vec = generic_vectors(generic)
+        covered = (gen_vec @ retriever.question_vectors.T).max(axis=1) >= COVERED_COSINE
+        self._generic = [g for g, c in zip(generic, covered) if not c]
+        self._gen = np.ascontiguousarray(gen_vec[~covered])
+        self.calibration = self._calibrate(int(covered.sum()))
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike) -> "TopicGuard":
+        """Build the retriever for ``path`` and calibrate on it."""
+        return cls(Retriever.from_csv(path))
+
+    # ----------------------------------------------------------- calibration
+    def _calibrate(self, dropped: int) -> Calibration:
+        ret = self.retriever
+        qs = [r.question for r in ret.rows]
+        n = len(qs)
+        variants = ([_keywords(q, ret) for q in qs] + [lx.fold(q) for q in qs]
+                    + [_english(q) for q in qs])
+        var_vec = _embed_cached(f"{ret.key[:16]}-topic", variants)
+        xs, ys = [], []
+        for i, q in enumerate(qs):
+            views = [(q, ret.question_vectors[i])] + [(variants[k * n + i], var_vec[k * n + i]) for k in range(3)]
+            for text, vec in views:
+                prof = ret.profile(text, exclude=i, vector=vec)
+                xs.append(_features(prof, float((self._gen @ vec).max()), self.names))
+                ys.append(1.0)
+        sims = self._gen @ self._gen.T
+        np.fill_diagonal(sims, -1.0)
+        for j, text in enumerate(self._generic):
+            prof = ret.profile(text, vector=self._gen[j])
+            xs.append(_features(prof, float(sims[j].max()), self.names))
+            ys.append(0.0)
+        x, y = np.array(xs), np.array(ys)
+        mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
+        w, b = _fit_logistic((x - mean) / std, y)
+        prob = 1.0 / (1.0 + np.exp(-(((x - mean) / std) @ w + b)))
+        threshold = float(min(0.5, np.quantile(prob[y > 0], 1.0 - TARGET_RECALL)))
+        cal = Calibration(tuple(map(float, w)), b, tuple(map(float, mean)), tuple(map(float, std)),
+                          threshold, int(y.sum()), int((1 - y).sum()), dropped,
+                          float((prob[y > 0] >= threshold).mean()), float((prob[y == 0] < threshold).mean()))
+        log.info("topic guard calibrated: threshold %.3f, recall %.3f, refusal %.3f, %d generic dropped",
+                 cal.threshold, cal.recall, cal.refusal, dropped)
+        return cal
+
+    # ----------------------------------------------------------------- check
+    def probability(self, text: str) -> tuple[float, Profile, int]:
+        """In-domain probability, the retriever profile, and the nearest generic index."""
+        prof = self.retriever.profile(text)
+        off = self._gen @ prof.vector
+        j = int(off.argmax())
+        cal = self.calibration
+        z = (_features(prof, float(off[j]), self.names) - np.array(cal.mean)) / np.array(cal.std)
+        logit = float(np.clip(z @ np.array(cal.weights) + cal.bias, -30.0, 30.0))
+        return 1.0 / (1.0 + float(np.exp(-logit))), prof, j
+
+    def check(self, text: str) -> Verdict:
+        """Decide whether ``text`` is on the CSV's topic (fails closed)."""
+        if not isinstance(text, str):
+            return Verdict(False, self.name, 0.0, f"input is {type(text).__name__}, not text")
+        try:
+            return self._decide(text)
+        except Exception as exc:  # a guard fails closed
+            log.exception("topic guard failed")
+            return Verdict(False, self.name, 0.0, f"topic guard error ({type(exc).__name__}): refused")
+
+    def _decide(self, text: str) -> Verdict:
+        if not lx.fold(text):
+            return Verdict(False, self.name, 0.0, "empty prompt")
+        if is_greeting(text):
+            return Verdict(True, self.name, 1.0, "greeting / courtesy (allowed as chit-chat)")
+        foreign = foreign_names(text, self.names, self.retriever.is_known)
+        if foreign:
+            return Verdict(False, self.name, 0.0,
+                           f"mentions {foreign[0]!r}, an organisation this assistant has no information about")
+        which = asks_which_institution(text, self.names)
+        if which:
+            return Verdict(False, self.name, 0.0, f"asks {which!r}: about other institutions, not this one")
+        advice = asks_generic_advice(text, self.names, self._questions)
+        if advice:
+            return Verdict(False, self.name, 0.0, f"asks for generic advice ({advice!r}), not about the institution")
+        prob, prof, j = self.probability(text)
+        i = int(prof.fused.argmax())
+        row = self.retriever.rows[i].row
+        if prob >= self.calibration.threshold:
+            return Verdict(True, self.name, prob,
+                           f"in-domain (p={prob:.2f}); closest CSV row {row}, cos {prof.dense_q[i]:.2f}")
+        return Verdict(False, self.name, prob,
+                       f"off-topic (p={prob:.2f}); closer to generic {self._generic[j][:48]!r} "
+                       f"than to the CSV (row {row}, cos {prof.dense_q[i]:.2f})")

@@ -1,0 +1,304 @@
+"""Hybrid retrieval over a question/answer CSV: BM25 fused with e5 embeddings.
+
+One :class:`Retriever` is built per CSV and serves everything that needs to
+know "which row is this text about, and how sure": grounded prompts, the
+topic guard (through :meth:`Retriever.profile`) and the output guard's
+fallback answer.  There is no second copy of the scoring logic.
+
+Scoring, per CSV row ``i`` and query ``x`` (embedded once, ``query:`` role,
+after :func:`harness._lexical.clean` strips markup and shouting):
+
+* dense cosines of ``x`` with three views of the row: the question embedded
+  as a query (a symmetric question-question match), the question as a
+  passage, and the answer as a passage;
+* ``lexical[i]``: BM25 of ``x``'s stemmed words plus their bilingual
+  glossary concepts (:mod:`harness._glossary`: "monthly fee" meets
+  "mensualidad") over question + answer, question counted twice, divided by
+  the best row's score so it lies in ``[0, 1]``;
+* ``fused[i]``: a weighted sum of the three cosines and the lexical score
+  (calibrated score fusion, weights in :class:`Fusion`).
+
+Row embeddings are cached in ``cache_dir()/retriever/<sha256>.npz`` (atomic
+write); query embeddings in a small in-memory LRU, so the guard chain and
+the generator embed a prompt once.  Everything is thread-safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from . import _lexical as lx
+from ._csvdata import QARow, load_qa_csv
+from ._embed import get_embedder
+from ._paths import cache_dir
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = "r3"
+MAX_EMBED_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved CSV row.
+
+    Attributes:
+        question: the CSV question.
+        answer: the CSV answer.
+        row: spreadsheet row number (header = 1, first pair = 2).
+        score: fused score; higher is better, about 0..1.
+    """
+
+    question: str
+    answer: str
+    row: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """Weights of the score fusion (see the module docstring).
+
+    The defaults were chosen on the ``tune`` paraphrases of two domains and
+    sit on a broad plateau (+-0.1 on any weight moves top-1 by about 1 %).
+
+    Attributes:
+        w_q: query vs question, both embedded with the ``query:`` role.
+        w_p: query vs question embedded with the ``passage:`` role.
+        w_a: query vs answer (``passage:``).
+        w_l: weight of the normalised lexical score.
+        w_grams: share of character-3-gram BM25 inside the lexical score
+            (the rest is stemmed-word + glossary-concept BM25); 0 skips it.
+        answer_weight: weight of answer text relative to the question text
+            in BM25 (the question is counted ``1 / answer_weight`` times).
+    """
+
+    w_q: float = 0.38
+    w_p: float = 0.38
+    w_a: float = 0.24
+    w_l: float = 0.06
+    w_grams: float = 0.0
+    answer_weight: float = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """Raw similarity of one text to every CSV row (index order = ``rows``).
+
+    Attributes:
+        text: the text scored.
+        vector: its e5 query embedding, shape ``(384,)``.
+        dense_q: cosine to each CSV question (``query:`` role), shape ``(n,)``.
+        dense_a: cosine to each CSV answer, shape ``(n,)``.
+        dense: the weighted mean of the three dense views, shape ``(n,)``.
+        lexical: normalised lexical score of each row, in ``[0, 1]``.
+        fused: the fused score used for ranking.
+        words: folded content words of ``text`` (stop words removed).
+        known: for each word, whether the CSV's vocabulary has it (exactly,
+            by stem, by glossary concept, or within a small edit distance).
+        idf: for each word, its inverse document frequency in the CSV
+            (unknown words get the maximum, ``log(2 (n + 1))``).
+    """
+
+    text: str
+    vector: np.ndarray
+    dense_q: np.ndarray
+    dense_a: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    fused: np.ndarray
+    words: tuple[str, ...] = field(default_factory=tuple)
+    known: tuple[bool, ...] = field(default_factory=tuple)
+    idf: tuple[float, ...] = field(default_factory=tuple)
+
+    @property
+    def coverage(self) -> float:
+        """IDF-weighted share of the words the CSV knows (1.0 when no words)."""
+        total = sum(self.idf)
+        return 1.0 if total <= 0 else sum(w for w, k in zip(self.idf, self.known) if k) / total
+
+
+VIEWS = ("q", "p", "a")
+"""Row embeddings: question (query role), question and answer (passage role)."""
+
+
+class Retriever:
+    """Hybrid BM25 + e5 index over CSV rows; see the module docstring.
+
+    Attributes:
+        rows: the indexed rows, in CSV order (profile arrays follow it).
+        key: the cache key (the CSV's sha256).
+        fusion: the fusion weights.
+    """
+
+    def __init__(self, rows: Sequence[QARow], vectors: dict[str, np.ndarray], key: str,
+                 fusion: Fusion = Fusion()) -> None:
+        if not rows:
+            raise ValueError("a Retriever needs at least one row")
+        self.rows: tuple[QARow, ...] = tuple(rows)
+        self.key = key
+        self.fusion = fusion
+        self._v = {k: np.ascontiguousarray(vectors[k], dtype=np.float32) for k in VIEWS}
+        for arr in self._v.values():
+            arr.setflags(write=False)
+        words_docs, gram_docs = _row_docs(self.rows, fusion.answer_weight)
+        self._bm_words = lx.BM25(words_docs)
+        self._bm_grams = lx.BM25(gram_docs) if fusion.w_grams > 0 else None
+        self._row_words: list[frozenset[str]] = []
+        df: dict[str, int] = {}
+        for r in self.rows:
+            ws = set(lx.words(r.question)) | set(lx.words(r.answer))
+            ws |= {lx.stem(w) for w in ws} | {c for w in ws for c in lx.concepts(w)}
+            self._row_words.append(frozenset(ws))
+            for w in ws:
+                df[w] = df.get(w, 0) + 1
+        self._df = df
+        self._vocab = frozenset(w for w in df if not w.isdigit() and not w.startswith("~"))
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def question_vectors(self) -> np.ndarray:
+        """Question embeddings (``query:`` role), shape ``(n, 384)``, read-only."""
+        return self._v["q"]
+
+    # ----------------------------------------------------------- building
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike, fusion: Fusion = Fusion()) -> "Retriever":
+        """Load ``path`` with :func:`load_qa_csv` and index it."""
+        data = load_qa_csv(path)
+        return cls.from_rows(data.rows, key=data.sha256, fusion=fusion)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[QARow], key: str | None = None,
+                  fusion: Fusion = Fusion()) -> "Retriever":
+        """Index ``rows``; ``key`` (the CSV's sha256) names the embedding cache."""
+        rows = tuple(rows)
+        digest = hashlib.sha256("\x1e".join(f"{r.row}\x1f{r.question}\x1f{r.answer}"
+                                            for r in rows).encode()).hexdigest()
+        return cls(rows, _cached_embeddings(rows, key or digest, digest), key or digest, fusion)
+
+    # ------------------------------------------------------------ queries
+    def embed(self, text: str) -> np.ndarray:
+        """The e5 query embedding of ``text`` (LRU-cached, thread-safe)."""
+        text = lx.clean(text[:MAX_EMBED_CHARS])
+        with self._lock:
+            vec = self._cache.get(text)
+            if vec is not None:
+                self._cache.move_to_end(text)
+                return vec
+        vec = get_embedder().queries([text or "?"])[0]
+        vec.setflags(write=False)
+        with self._lock:
+            self._cache[text] = vec
+            while len(self._cache) > 512:
+                self._cache.popitem(last=False)
+        return vec
+
+    def is_known(self, word: str, exclude: int | None = None) -> bool:
+        """Whether the CSV vocabulary has the folded ``word`` (or its stem,
+        concept, or a near spelling); ``exclude`` (a row index) pretends that
+        row is absent (leave-one-out)."""
+        def has(w: str) -> bool:
+            n = self._df.get(w, 0)
+            if exclude is not None and w in self._row_words[exclude]:
+                n -= 1
+            return n > 0
+
+        if has(word) or has(lx.stem(word)) or any(has(c) for c in lx.concepts(word)):
+            return True
+        match = lx.near(word, self._vocab)
+        return match is not None and has(match)
+
+    def idf(self, word: str) -> float:
+        """Smoothed inverse document frequency of a folded word (by stem)."""
+        n = max(self._df.get(word, 0), self._df.get(lx.stem(word), 0))
+        return float(np.log(2 * (len(self.rows) + 1) / (2 * n + 1)))
+
+    def profile(self, text: str, exclude: int | None = None,
+                vector: np.ndarray | None = None) -> Profile:
+        """Score ``text`` against every row; ``exclude`` masks one row index."""
+        f = self.fusion
+        vec = self.embed(text) if vector is None else vector
+        cos = {k: m @ vec for k, m in self._v.items()}
+        lex = self._bm_words.scores(lx.terms(text))
+        lex = lex / max(float(lex.max()), 1e-9)
+        if self._bm_grams is not None:
+            grams = self._bm_grams.scores(lx.grams(text))
+            lex = (1 - f.w_grams) * lex + f.w_grams * grams / max(float(grams.max()), 1e-9)
+        wd = f.w_q + f.w_p + f.w_a
+        dense = (f.w_q * cos["q"] + f.w_p * cos["p"] + f.w_a * cos["a"]) / wd
+        fused = (wd * dense + f.w_l * lex) / (wd + f.w_l)
+        if exclude is not None:
+            for arr in (cos["q"], cos["a"], dense, lex):
+                arr[exclude] = 0.0
+            fused[exclude] = -1.0
+        words = tuple(dict.fromkeys(lx.words(text)))
+        known = tuple(self.is_known(w, exclude) for w in words)
+        unknown_idf = float(np.log(2 * (len(self.rows) + 1)))
+        idf = tuple(self.idf(w) if k else unknown_idf for w, k in zip(words, known))
+        return Profile(text, vec, cos["q"], cos["a"], dense, lex, fused, words, known, idf)
+
+    def search(self, text: str, k: int = 3) -> list[Hit]:
+        """The ``k`` best rows for ``text``, best first."""
+        prof = self.profile(text)
+        order = np.argsort(-prof.fused, kind="stable")[: max(0, k)]
+        return [Hit(self.rows[i].question, self.rows[i].answer, self.rows[i].row,
+                    float(prof.fused[i])) for i in order]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _row_docs(rows: Sequence[QARow], answer_weight: float) -> tuple[list[list[str]], list[list[str]]]:
+    reps = max(1, round(1.0 / answer_weight)) if answer_weight > 0 else 1
+    words_docs, gram_docs = [], []
+    for r in rows:
+        tail = (lx.terms(r.answer), lx.grams(r.answer)) if answer_weight > 0 else ([], [])
+        words_docs.append(lx.terms(r.question) * reps + tail[0])
+        gram_docs.append(lx.grams(r.question) * reps + tail[1])
+    return words_docs, gram_docs
+
+
+def _cached_embeddings(rows: tuple[QARow, ...], key: str, digest: str) -> dict[str, np.ndarray]:
+    path = cache_dir() / "retriever" / f"{key}.npz"
+    want = f"{CACHE_VERSION}:{digest}"
+    if path.exists():
+        try:
+            with np.load(path) as z:
+                if str(z["digest"]) == want:
+                    return {k: z[k] for k in VIEWS}
+            log.info("retriever cache %s is stale; rebuilding", path)
+        except Exception as exc:  # corrupt or partial file: rebuild it
+            log.warning("retriever cache %s unreadable (%s); rebuilding", path, exc)
+    emb = get_embedder()
+    cut = MAX_EMBED_CHARS
+    vectors = {"q": emb.queries([r.question[:cut] for r in rows]),
+               "p": emb.passages([r.question[:cut] for r in rows]),
+               "a": emb.passages([r.answer[:cut] for r in rows])}
+    save_npz(path, digest=np.array(want), **vectors)
+    return vectors
+
+
+def save_npz(path: Path, **arrays: np.ndarray) -> None:
+    """Write ``arrays`` to ``path`` atomically (temp file + ``os.replace``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp.npz")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

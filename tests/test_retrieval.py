@@ -1,0 +1,161 @@
+"""Hybrid retrieval: lexical helpers, ranking, caching, thread safety."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import numpy as np
+import pytest
+
+from harness import _lexical as lx
+from harness._csvdata import QARow
+from harness._retrieval import Hit, Retriever
+
+from ._domain import csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
+
+
+# ------------------------------------------------------------- lexical side
+def test_fold_strips_accents_case_and_punctuation():
+    assert lx.fold("¿Cuánto CUESTA la Matrícula?") == "cuanto cuesta la matricula"
+    assert lx.fold("Año, niño!") == "ano nino"
+
+
+def test_terms_drop_stop_words_and_stem_plurals_together():
+    assert lx.stem("horarios") == lx.stem("horario")
+    assert lx.stem("becas") == lx.stem("beca")
+    assert "la" not in lx.terms("la matrícula")
+    assert lx.stem("matricula") in lx.terms("la matrícula")
+
+
+def test_glossary_links_synonyms_and_languages():
+    assert set(lx.concepts("price")) & set(lx.concepts("cuesta"))
+    assert set(lx.concepts("profes")) & set(lx.concepts("docentes"))
+    assert not set(lx.concepts("price")) & set(lx.concepts("horario"))
+
+
+def test_near_forgives_one_typo_but_not_short_words():
+    vocab = frozenset({"matricula", "horario", "beca"})
+    assert lx.near("matricla", vocab) == "matricula"
+    assert lx.near("hroario", vocab) == "horario"  # transposition
+    assert lx.near("bca", vocab) is None
+    assert lx.near("zapato", vocab) is None
+
+
+def test_bm25_ranks_the_matching_document_first():
+    bm = lx.BM25([["precio", "curso"], ["horario", "curso"], ["beca"]])
+    scores = bm.scores(["horario"])
+    assert scores.argmax() == 1 and scores[0] == 0.0
+    assert bm.scores({"beca": 2.0})[2] == pytest.approx(2 * bm.scores(["beca"])[2])
+
+
+def test_clean_removes_markup_and_shouting():
+    assert lx.clean("<b>becas</b> <i>disponibles</i>?") == "becas disponibles ?"
+    assert lx.clean("CUANTO CUESTA LA PENSION???") == "cuanto cuesta la pension?"
+    assert lx.clean("**Horario** de _inglés_") == "Horario de inglés"
+    assert lx.clean("beca\udc80s\x00") == "becas"
+
+
+# -------------------------------------------------------------- retrieval
+@pytest.mark.parametrize("query, row", [
+    ("¿Cuánto cuesta la matrícula?", 4),          # verbatim
+    ("cuanto cuesta la matricla", 4),             # no accents, typo
+    ("precio de la matrícula", 4),                # synonym
+    ("monthly fee for english?", 5),              # English, glossary
+    ("horarios de noche", 6),                     # keywords
+    ("becas", 8),                                 # one word
+    ("whatsapp?", 13),
+    ("¿dan algún diploma al terminar el nivel?", 10),
+    ("¿si me salgo me regresan la plata?", 15),
+    ("¿Cuál es la dirección de la academia?", 3),
+])
+def test_search_finds_the_right_row(retriever, query, row):
+    hits = retriever.search(query, k=3)
+    assert hits[0].row == row, [(h.row, h.question) for h in hits]
+
+
+def test_hits_are_frozen_ordered_and_sized(retriever):
+    hits = retriever.search("¿Tienen clases los sábados?", k=5)
+    assert len(hits) == 5
+    assert all(isinstance(h, Hit) for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({h.row for h in hits}) == 5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hits[0].score = 1.0  # type: ignore[misc]
+    assert retriever.search("hola", k=0) == []
+    assert retriever.search("bec\udc80as\x00\u200b")[0].row == 8  # surrogates / NUL do not crash
+    assert len(retriever.search("x", k=100)) == len(retriever)
+
+
+def test_profile_exposes_raw_scores_and_leave_one_out(retriever):
+    prof = retriever.profile("¿Ofrecen becas?")
+    n = len(retriever)
+    assert prof.vector.shape == (384,)
+    for arr in (prof.dense_q, prof.dense_a, prof.dense, prof.lexical, prof.fused):
+        assert arr.shape == (n,)
+    assert int(prof.fused.argmax()) == 6 and prof.dense_q[6] > 0.95
+    assert 0.0 <= prof.lexical.min() and prof.lexical.max() == pytest.approx(1.0)
+    assert prof.coverage == pytest.approx(1.0)
+    loo = retriever.profile("¿Ofrecen becas?", exclude=6)
+    assert loo.fused[6] < loo.fused.max() and int(loo.fused.argmax()) != 6
+
+
+def test_vocabulary_knowledge_and_coverage(retriever):
+    assert retriever.is_known("matricula") and retriever.is_known("matricla")
+    assert retriever.is_known("price")  # through the glossary
+    assert not retriever.is_known("futbol")
+    assert retriever.profile("fútbol y baloncesto").coverage < 0.5
+    only = next(i for i, r in enumerate(retriever.rows) if "Constitución" in r.answer)
+    assert retriever.is_known("constitucion")
+    assert not retriever.is_known("constitucion", exclude=only)  # leave-one-out
+    assert retriever.is_known("huancayo", exclude=only)  # also in another row
+
+
+def test_embeddings_are_cached_on_disk_and_reused(retriever, csv_path, isolated_cache, monkeypatch):
+    files = list((isolated_cache / "retriever").glob("*.npz"))
+    assert any(f.stem == retriever.key for f in files)
+    assert not list((isolated_cache / "retriever").glob("*.tmp*"))
+
+    def boom():
+        raise AssertionError("the embedder must not run when the cache is warm")
+
+    with monkeypatch.context() as mp:
+        mp.setattr("harness._retrieval.get_embedder", boom)
+        again = Retriever.from_csv(csv_path)
+    assert np.array_equal(again.question_vectors, retriever.question_vectors)
+    assert [h.row for h in again.search("becas")] == [h.row for h in retriever.search("becas")]
+
+
+def test_corrupt_cache_is_rebuilt(isolated_cache):
+    rows = [QARow(2, "¿Hay estacionamiento?", "Sí, hay cochera para 10 autos."),
+            QARow(3, "¿Venden libros?", "Sí, los libros cuestan S/ 50.")]
+    path = isolated_cache / "retriever" / "corrupt-key.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a zip file")
+    ret = Retriever.from_rows(rows, key="corrupt-key")
+    assert ret.search("parqueo para el carro")[0].row == 2
+    with np.load(path) as z:
+        assert z["q"].shape == (2, 384)
+
+
+def test_needs_rows():
+    with pytest.raises(ValueError):
+        Retriever([], {"q": np.zeros((0, 384)), "p": np.zeros((0, 384)), "a": np.zeros((0, 384))}, "k")
+
+
+def test_search_is_thread_safe(retriever):
+    queries = ["becas", "precio matrícula", "horario sábado", "whatsapp", "certificado", "profes"] * 3
+    expected = [retriever.search(q)[0].row for q in queries]
+    retriever._cache.clear()
+    results: dict[int, list[int]] = {}
+
+    def work(t: int) -> None:
+        results[t] = [retriever.search(q)[0].row for q in (queries[t:] + queries[:t])]
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for t, got in results.items():
+        assert got == expected[t:] + expected[:t]
