@@ -59,15 +59,26 @@ university universities institute institutes academy academies school schools co
 
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
                "tips for", "tips to", "consejos para", "que me recomiendas", "recomiendame",
-               "recommend me", "ideas de", "ideas para", "ideas for")
+               "recommend me", "ideas de", "ideas para", "ideas for", "translate", "traduce", "traduceme",
+               "traducir", "como se dice", "how do you say", "donde compro", "donde puedo comprar",
+               "where can i buy", "where to buy", "where do i buy")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
 CONTEXT_WORDS = frozenset("""
 curso cursos taller talleres clase clases carrera carreras programa programas modulo modulos enseñan
 ensenan ensena aprendo aprender aprende aprenden estudiar estudio estudios matricula inscribo inscribir
 ustedes tienen ofrecen dan instituto academia escuela centro alumnos alumno profesor profesores
-course courses class classes workshop workshops program programme teach teaches learn you your
+local sede campus aqui estudiantes students here course courses class classes workshop workshops program programme teach teaches learn you your
 """.split())
 """Words that tie a request to the institution ("¿en qué curso enseñan la receta ...?")."""
+
+ADDRESS_WORDS = frozenset("""
+ustedes usted tienen ofrecen brindan aceptan cobran dan dictan ensenan enseñan su sus vuestro vuestra
+curso cursos clase clases taller talleres aula alumnos profesor profesores docente docentes instructor
+you your yours course courses class classes workshop workshops lesson lessons instructor instructors
+alumno alumnos estudiante estudiantes student students
+""".split())
+"""Words that address the institution or its teaching ("¿ofrecen ...?", "your training", "in class"):
+a feature of the topic model, learnt from the CSV's own questions."""
 
 COMMON_ACRONYMS = frozenset("""
 dni ruc pdf usd pen id ok faq qr cv sms igv wifi app url www ce pc tv usb ia ai ong onu covid
@@ -213,6 +224,11 @@ def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
         if f" {cue} " in folded and f" {cue} " not in questions:
             return cue
     return None
+
+
+def addresses_institution(text: str, names: Names) -> bool:
+    """Whether ``text`` speaks to the institution (:data:`ADDRESS_WORDS`) or names it."""
+    return bool(set(fold(text).split()) & ADDRESS_WORDS) or names.mentions_self(text)
 
 
 def asks_which_institution(text: str, names: Names) -> str | None:

@@ -14,8 +14,9 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    is not for".  Generic prompts that the CSV itself covers closely are
    dropped, so a CSV that is about savings accounts keeps them in-domain.
 3. Features :data:`FEATURES` (best row similarity, best generic
-   similarity, their margin, coverage, and whether the prompt names the
-   institution itself) feed a logistic model fitted, when the guard is
+   similarity, their margin, coverage, whether the prompt names the
+   institution itself, and whether it addresses it: "ustedes", "you", "your",
+   "la clase", "the workshop", ...) feed a logistic model fitted, when the guard is
    built, on leave-one-out CSV questions and three perturbed copies of each
    (keywords only; accents, case and punctuation stripped; a word-by-word
    English gloss) as positives versus the generic prompts (leave-one-out
@@ -48,7 +49,7 @@ from harness._glossary import english_map
 from harness._paths import cache_dir
 from harness._retrieval import Profile, Retriever, save_npz
 
-from ._entities import Names, asks_generic_advice, asks_which_institution, foreign_names, is_greeting
+from ._entities import Names, addresses_institution, asks_generic_advice, asks_which_institution, foreign_names, is_greeting
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ TARGET_RECALL = 0.95
 """Share of leave-one-out positives the threshold keeps (unless 0.5 already does)."""
 COVERED_COSINE = 0.92
 """A generic prompt this close to a CSV question is in-domain for this CSV: dropped."""
-FEATURES = ("dense", "off", "dense-off", "coverage", "self")
+FEATURES = ("dense", "off", "dense-off", "coverage", "self", "address")
 
 
 def load_generic(path: Path = RESOURCE) -> list[str]:
@@ -102,7 +103,8 @@ class Calibration:
 
 def _features(p: Profile, off: float, names: Names) -> np.ndarray:
     dense = float(p.dense.max())
-    return np.array([dense, off, dense - off, p.coverage, float(names.mentions_self(p.text))])
+    return np.array([dense, off, dense - off, p.coverage, float(names.mentions_self(p.text)),
+                     float(addresses_institution(p.text, names))])
 
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50) -> tuple[np.ndarray, float]:
