@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,10 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.row}:{self.column}: {self.message}"
+        # One line whatever the file is called: control characters in the
+        # path (a newline in a file name) are escaped.
+        path = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in self.path)
+        return f"{path}:{self.row}:{self.column}: {self.message}"
 
 
 class CSVError(ValueError):
@@ -100,14 +104,22 @@ def _fold(text: str) -> str:
 
 def _read_bytes(path: Path) -> bytes:
     shown = str(path)
-    if not path.exists():
-        raise CSVError(Problem(shown, 0, "-", "no such file"))
-    if path.is_dir():
-        raise CSVError(Problem(shown, 0, "-", "is a directory, expected a CSV file"))
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CSVError(Problem(shown, 0, "-", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
-    data = path.read_bytes()
+    try:
+        if not path.exists():
+            raise CSVError(Problem(shown, 0, "-", "no such file"))
+        if path.is_dir():
+            raise CSVError(Problem(shown, 0, "-", "is a directory, expected a CSV file"))
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise CSVError(Problem(shown, 0, "-", "not a regular file, expected a CSV file"))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CSVError(Problem(shown, 0, "-", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # the file may grow after stat
+    except OSError as exc:  # too long a name, no permission, I/O error ...
+        raise CSVError(Problem(shown, 0, "-", f"cannot read the file ({exc.strerror or exc})")) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CSVError(Problem(shown, 0, "-", f"file is over the limit of {MAX_FILE_BYTES} bytes"))
     if not data.strip():
         raise CSVError(Problem(shown, 1, "-", "file is empty; expected a header 'question;answer' and rows"))
     if data[:4] == b"PK\x03\x04":
@@ -115,7 +127,17 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def _looks_utf16(data: bytes) -> bool:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:2000]  # no BOM: ASCII text as UTF-16 has a NUL in every other byte, and only there
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return len(head) >= 8 and min(even, odd) == 0 and max(even, odd) > len(head) * 2 // 5
+
+
 def _decode(data: bytes, shown: str) -> str:
+    if _looks_utf16(data):
+        raise CSVError(Problem(shown, 1, "-", "file is UTF-16 ('Unicode text'), not UTF-8; export it as CSV UTF-8 with ';'"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -174,6 +196,9 @@ def load_qa_csv(
         for rec in reader:
             records.append(rec)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise CSVError(Problem(shown, len(records) + 1, "-", f"a cell is longer than {csv.field_size_limit()} characters "
+                                   f"(the limit is {MAX_FIELD_CHARS}), or an unclosed quote runs to the end of the file")) from None
         raise CSVError(Problem(shown, len(records) + 1, "-", f"malformed CSV ({exc}); check for an unclosed quote")) from None
     if not records:
         raise CSVError(Problem(shown, 1, "-", "file is empty; expected a header 'question;answer' and rows"))
@@ -215,8 +240,20 @@ def load_qa_csv(
     return QADataset(shown, tuple(rows), hashlib.sha256(data).hexdigest(), delimiter, tuple(problems))
 
 
+_FORMULA = re.compile(r"^=|^[+\-@][A-Za-z_][A-Za-z0-9_.]*\(")  # =X, +SUM(, -cmd(, @SUM(: Excel would run it
+_HIDDEN = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")  # not \u200d (emoji)
+
+
 def _suspicious(shown: str, idx: int, question: str, answer: str) -> list[Problem]:
     out = []
+    for col, value in (("question", question), ("answer", answer)):
+        if _FORMULA.match(value):
+            out.append(Problem(shown, idx, col, f"cell starts like a spreadsheet formula ({value[:20]!r}); "
+                                                "it is kept as text", "warning"))
+        hidden = _HIDDEN.search(value)
+        if hidden:
+            out.append(Problem(shown, idx, col, f"invisible or bidirectional control character "
+                                                f"U+{ord(hidden.group()):04X} in the text", "warning"))
     if _fold(question) == _fold(answer):
         out.append(Problem(shown, idx, "answer", "answer repeats the question", "warning"))
     if len(_fold(answer).split()) < 2:

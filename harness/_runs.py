@@ -33,7 +33,7 @@ def new_run_id(csv_path: str | Path) -> str:
 
 def run_path(reports: str | Path, run_id: str) -> Path:
     """``reports/run_id``, refusing ids that could escape ``reports``."""
-    if not _ID.match(run_id) or ".." in run_id:
+    if not isinstance(run_id, str) or not _ID.fullmatch(run_id) or ".." in run_id:
         raise ValueError(f"invalid run id {run_id!r}: use letters, digits, '.', '_' and '-'")
     root = Path(reports).resolve()
     path = (root / run_id).resolve()
@@ -52,7 +52,10 @@ def create_run(reports: str | Path, run_id: str, *, force: bool = False, resume:
         if not force:
             raise RunExists(f"{path} exists; use --force to replace it, --resume to continue it, or another --run-id")
         shutil.rmtree(path)
-    path.mkdir(parents=True)
+    try:
+        path.mkdir(parents=True)
+    except FileExistsError:  # another process made it since the check
+        raise RunExists(f"{path} exists; use --force to replace it, --resume to continue it, or another --run-id") from None
     return path
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from ._config import TrainConfig
 from ._csvdata import QADataset
-from ._io import append_jsonl, write_json
+from ._io import append_jsonl, write_json, write_jsonl
 from ._models import load_causal_lm, load_tokenizer, resolve_model
 from ._prompt import PromptFormat
 
@@ -62,8 +63,45 @@ def build_examples(data: QADataset, fmt: PromptFormat, retriever: Any = None, k:
     return out
 
 
+def read_loss_log(path: Path) -> list[dict]:
+    """The records of loss.jsonl; a line torn by a kill is skipped."""
+    out = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(rec, dict) and isinstance(rec.get("step"), int):
+                out.append(rec)
+    return out
+
+
+def last_complete_checkpoint(folder: Path) -> str | None:
+    """The newest ``checkpoint-N`` saved completely: the Trainer writes
+    trainer_state.json last, so a checkpoint cut by a kill has none (or a torn one)."""
+    best: tuple[int, Path] | None = None
+    for p in folder.glob("checkpoint-*"):
+        m = re.fullmatch(r"checkpoint-(\d+)", p.name)
+        if not m or not p.is_dir():
+            continue
+        try:
+            json.loads((p / "trainer_state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("ignoring incomplete checkpoint %s", p)
+            continue
+        if best is None or int(m[1]) > best[0]:
+            best = (int(m[1]), p)
+    return str(best[1]) if best else None
+
+
 class _LossLog:
-    """A TrainerCallback that appends each logged loss to loss.jsonl."""
+    """A TrainerCallback that appends each logged loss to loss.jsonl.
+
+    At the start of training the log keeps only the steps up to the resumed
+    checkpoint (none when starting afresh): the steps after it are done again,
+    so every step appears once, in order.
+    """
 
     def __init__(self, path: Path):
         from transformers import TrainerCallback
@@ -71,6 +109,10 @@ class _LossLog:
         log_path = path
 
         class _CB(TrainerCallback):
+            def on_train_begin(self, args, state, control, **kw):
+                if log_path.exists():
+                    write_jsonl(log_path, [r for r in read_loss_log(log_path) if r["step"] <= state.global_step])
+
             def on_log(self, args, state, control, logs=None, **kw):
                 if logs and "loss" in logs:
                     append_jsonl(log_path, {"step": state.global_step, "epoch": round(state.epoch or 0, 4),
@@ -142,9 +184,9 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
         save_only_model=False)
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok,
                          peft_config=peft_config, callbacks=[_LossLog(run / "loss.jsonl").callback])
-    has_ckpt = any((run / "checkpoints").glob("checkpoint-*"))
+    ckpt = last_complete_checkpoint(run / "checkpoints") if resume else None
     t0 = time.perf_counter()
-    trainer.train(resume_from_checkpoint=True if resume and has_ckpt else None)
+    trainer.train(resume_from_checkpoint=ckpt)
     seconds = time.perf_counter() - t0
     adapter = run / "adapter"
     trainer.save_model(str(adapter))
@@ -157,5 +199,5 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
                                            "prompt_fingerprint": fmt.fingerprint(),
                                            "csv": {"path": data.path, "sha256": data.sha256, "rows": len(rows.rows)},
                                            "seconds": round(seconds, 2)})
-    losses = [json.loads(line)["loss"] for line in (run / "loss.jsonl").read_text().splitlines() if line.strip()]
+    losses = [r["loss"] for r in read_loss_log(run / "loss.jsonl")]
     return TrainResult(str(adapter), trainer.state.global_step, losses[-1] if losses else None, seconds, device, use_qlora)

@@ -56,17 +56,20 @@ def _load_csv_or_exit(path: str):
 
 
 def cmd_train(ns) -> int:
-    from ._runs import create_run, new_run_id
+    from ._runs import RunExists, create_run, new_run_id
     from ._train import train
 
     data = _load_csv_or_exit(ns.csv)
-    cfg = from_namespace(TrainConfig, ns)
-    retriever = None
-    if cfg.grounded:
-        from ._retrieval import Retriever
+    try:
+        cfg = from_namespace(TrainConfig, ns)
+        retriever = None
+        if cfg.grounded:
+            from ._retrieval import Retriever
 
-        retriever = Retriever.from_csv(ns.csv)
-    run = create_run(ns.reports, ns.run_id or new_run_id(ns.csv), force=ns.force, resume=ns.resume)
+            retriever = Retriever.from_csv(ns.csv)
+        run = create_run(ns.reports, ns.run_id or new_run_id(ns.csv), force=ns.force, resume=ns.resume)
+    except (RunExists, ValueError) as exc:
+        return _err(str(exc))
     res = train(data, run, cfg, retriever=retriever, resume=ns.resume)
     print(f"adapter: {res.adapter_dir} ({res.steps} steps, final loss {res.final_loss:.3f}, {res.seconds:.0f}s on {res.device}{', QLoRA nf4' if res.qlora else ''})")
     return 0
@@ -90,6 +93,7 @@ def cmd_generate(ns) -> int:
 def cmd_run(ns) -> int:
     from tqdm import tqdm
 
+    from ._csvdata import CSVError
     from ._run import RunConfig, run_main_job
     from ._runs import RunExists
 
@@ -98,6 +102,9 @@ def cmd_run(ns) -> int:
         cfg = from_namespace(RunConfig, ns)
         tcfg = from_namespace(TrainConfig, ns)
         res = run_main_job(ns.csv, tcfg, cfg, progress=lambda m: tqdm.write(f"[harness] {m}"))
+    except CSVError as exc:  # e.g. a pair longer than --max-length: FILE:ROW:COLUMN like validate
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (RunExists, ValueError) as exc:
         return _err(str(exc))
     s = res.summary
