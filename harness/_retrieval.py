@@ -45,7 +45,7 @@ from ._paths import cache_dir
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = "r3"
-MAX_EMBED_CHARS = 2000
+MAX_EMBED_CHARS = 600  # e5-small reads 512 tokens; a guard check must stay fast on long text
 
 
 @dataclass(frozen=True)
