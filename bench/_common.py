@@ -186,6 +186,33 @@ def print_ratios(items: Sequence[tuple[str, float]], digits: int = 2) -> None:
     print("RATIOS: " + "; ".join(f"{name} {fmt(v, digits)}x" for name, v in items), flush=True)
 
 
+def add_common_args(ap, quick_help: str = "small sizes: a smoke test in under 2 minutes") -> None:
+    """``--quick`` and ``--threads`` (every script takes them)."""
+    ap.add_argument("--quick", action="store_true", help=quick_help)
+    ap.add_argument("--threads", type=int, default=0,
+                    help="torch CPU threads (0 = torch's default; the harness uses the default)")
+
+
+def apply_threads(n: int) -> None:
+    """``torch.set_num_threads(n)`` when n > 0 (and pass it on to child processes)."""
+    if n > 0:
+        import torch
+
+        torch.set_num_threads(n)
+        os.environ["OMP_NUM_THREADS"] = str(n)
+
+
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Silence prints of the code inside (the Trainer prints its log dicts when
+    its progress bar is off)."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
 def read_probe_prompts(domain: str, kind: str) -> list[dict]:
     """Rows of ``data/probes/<domain>/<kind>.csv`` via the harness loader."""
     from harness._probesets import load_probe_set

@@ -7,9 +7,10 @@ Order, cheapest and most specific first:
    so it must be judged first, on the whole message;
 2. **safety** — a harmful request dressed in the domain's vocabulary ("cómo
    falsifico un certificado de egresado") is in-domain for the topic check;
-   refusing it here gives the precise reason;
-3. **topic** — the only check that embeds the text (~15-30 ms), run last so
-   that refusals by the rule-based checks cost nothing.
+   refusing it here gives the precise reason.  Unless a rule already refused,
+   its classifier embeds the text through the retriever's cache;
+3. **topic** — reuses that embedding (the costly part, ~15-50 ms of CPU), so
+   the text is embedded once per check.
 
 The first check that refuses decides, and the verdict names it.  When every
 check allows, the verdict is ``guard="guard"`` with the lowest score and
@@ -63,7 +64,7 @@ class Guard:
         from ._safety import SafetyGuard
         from ._topic import TopicGuard
 
-        safety = SafetyGuard()
+        safety = SafetyGuard(embed=retriever.embed)  # the topic check reuses the cached vector
         return cls([InjectionGuard(safety=safety), safety, TopicGuard(retriever)])
 
     def check(self, text: str) -> Verdict:

@@ -35,19 +35,32 @@ Risk is the highest contribution found in any view of the text (canonical and
 decoded, see :mod:`guards._normalize`): 1.0 for an unprotected act, 0.5 for an
 intent-tier act without a request, 0.3 for a protected one.  The text is
 refused when risk reaches :data:`THRESHOLD`; ``Verdict.score`` is
-``1 - risk``.  Texts over :data:`MAX_CHARS` are refused unread.  No LLM call:
-a check costs about half a millisecond of CPU.
+``1 - risk``.  Texts over :data:`MAX_CHARS` are refused unread.
+
+**Second stage** (:meth:`SafetyGuard.check` only; :meth:`~SafetyGuard.assess`,
+which the injection guard calls, stays rule-only): where no rule refused, the
+e5 embedding of the text goes to the kernel classifier of
+:mod:`guards._safety_embed`, trained on generic exemplars of many kinds of
+institution; it refuses when its probability reaches its cross-validated
+threshold.  A refusal that rests on the word model alone stands only when the
+classifier backs it (``classifier.agree``, stricter without a harm word): the
+word model reads words, not meaning, and alone it refuses plain questions like
+"how do I get to your office".  The embedding comes from the ``embed`` callable
+given (the guard chain passes the retriever's cached ``embed``, which the topic
+check then reuses), else from the shared embedder.  No LLM call: rules cost
+about 0.5 ms of CPU, the classifier about 1 ms plus the embedding.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ._lexicon import any_search, compile_list, compile_pattern, load_json
 from ._normalize import fold, normalize
+from ._safety_embed import Embed, HarmClassifier, embed_text, load_classifier
 from ._safety_model import HarmModel, load_model
 from ._types import Verdict
 
@@ -109,12 +122,15 @@ class HarmFinding:
         category: harm category, or ``""`` when nothing was found.
         evidence: the matched words (folded).
         view: ``""`` for the text itself, else the decoder flag that exposed it.
+        by_model: the refusal rests on the word model alone: ``"word"``
+            (with a harm word) or ``"plain"`` (without).
     """
 
     risk: float = 0.0
     category: str = ""
     evidence: str = ""
     view: str = ""
+    by_model: str = ""
 
 
 @lru_cache(maxsize=4)
@@ -147,9 +163,36 @@ class SafetyGuard:
 
     name = "safety"
 
-    def __init__(self, rules: SafetyRules | None = None, model: HarmModel | None = None) -> None:
+    def __init__(self, rules: SafetyRules | None = None, model: HarmModel | None = None,
+                 embed: Embed | None = None, classifier: HarmClassifier | None = None) -> None:
+        """``embed``: text -> e5 query vector (default: the shared embedder)."""
         self._rules = rules or load_rules()
         self._model = model or load_model()
+        self._embed = embed
+        self._classifier = classifier
+
+    @property
+    def classifier(self) -> HarmClassifier:
+        """The second-stage classifier (loaded on first use)."""
+        if self._classifier is None:
+            self._classifier = load_classifier()
+        return self._classifier
+
+    def second_stage(self, text: str, found: HarmFinding) -> HarmFinding:
+        """The rules' finding combined with the classifier; a decisive rule needs no embedding."""
+        if found.risk >= THRESHOLD and (not found.by_model or found.view):  # decoded text: not embedded
+            return found
+        clf = self.classifier
+        vector = (self._embed or embed_text)(text)
+        p = clf.probability(vector)
+        if found.risk >= THRESHOLD:
+            if p >= clf.agree[found.by_model == "plain"]:
+                category = clf.category(vector) if found.category == "harmful request" else found.category
+                return replace(found, category=category, evidence=f"{found.evidence}, classifier p={p:.2f}")
+            return HarmFinding(0.5, found.category, f"{found.evidence} overruled by classifier p={p:.2f}")
+        if p >= clf.threshold:
+            return HarmFinding(1.0, found.category or clf.category(vector), f"embedding classifier p={p:.2f}")
+        return found
 
     def _category(self, category: str, window: str) -> str:
         """A finer category where the act's object says so ("violence" on an animal)."""
@@ -216,7 +259,8 @@ class SafetyGuard:
             return best
         category = best.category or next((name for name, cue in rules.cues if cue.search(folded)), "harmful request")
         why = f"'{word}', " if word else ""
-        return HarmFinding(1.0, category, f"{why}word model p={p:.2f}" + (f" + {weak.group()}" if weak else ""))
+        return HarmFinding(1.0, category, f"{why}word model p={p:.2f}" + (f" + {weak.group()}" if weak else ""),
+                           by_model="word" if word else "plain")
 
     def assess(self, text: str) -> HarmFinding:
         """The strongest finding over every view of ``text``."""
@@ -229,7 +273,7 @@ class SafetyGuard:
             for view in norm.decoded:
                 found = self.judge(fold(view))
                 if found.risk > best.risk:
-                    best = HarmFinding(found.risk, found.category, found.evidence, label)
+                    best = replace(found, view=label)
                 if best.risk >= THRESHOLD:
                     break
         return best
@@ -241,7 +285,7 @@ class SafetyGuard:
         if len(text) > MAX_CHARS:
             return Verdict(False, self.name, 0.0, f"too long to judge safely ({len(text)} > {MAX_CHARS} characters)")
         try:
-            found = self.assess(text)
+            found = self.second_stage(text, self.assess(text))
         except Exception:  # a guard fails closed
             log.exception("safety guard failed")
             return Verdict(False, self.name, 0.0, "safety guard error: refused to be safe")
@@ -251,6 +295,6 @@ class SafetyGuard:
             return Verdict(False, self.name, score,
                            f"unsafe request: {found.category}: '{found.evidence[:80]}'{where}")
         if found.category:
-            return Verdict(True, self.name, score,
-                           f"harm words only in a protective or descriptive frame ({found.category})")
+            why = found.evidence if "overruled" in found.evidence else "harm words only in a protective frame"
+            return Verdict(True, self.name, score, f"{why} ({found.category})")
         return Verdict(True, self.name, score, "no harmful intent found")
