@@ -113,7 +113,7 @@ def measure(label, fn, counter, ref=None):
             "outside": wall - counter.generate_s, "cpu": cpu}
 
 
-def make_adapter(run: Path) -> None:
+def make_adapter(run: Path, max_length: int) -> None:
     """A real LoRA adapter: 2 training steps on 8 CSV rows (default TrainConfig otherwise)."""
     from harness._config import TrainConfig
     from harness._csvdata import load_qa_csv
@@ -121,7 +121,7 @@ def make_adapter(run: Path) -> None:
 
     data = load_qa_csv(C.CENFOBANK)
     with C.quiet_stdout():
-        train(data, run, TrainConfig(max_rows=8, epochs=1.0, batch_size=4), progress=False)
+        train(data, run, TrainConfig(max_rows=8, epochs=1.0, batch_size=4, max_length=max_length), progress=False)
 
 
 def main() -> int:
@@ -147,6 +147,7 @@ def main() -> int:
     from harness._generate import GenerationConfig, HFGenerator
     from harness._models import load_causal_lm, load_tokenizer
     from harness._prompt import PromptFormat
+    from harness._config import TrainConfig
     from harness._runs import load_tuned_model
 
     C.print_machine()
@@ -200,7 +201,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-gen-") as tmp:
             run = Path(tmp) / "run"
             t0 = time.perf_counter()
-            make_adapter(run)
+            make_adapter(run, 96 if ns.quick else TrainConfig.max_length)
             train_s = time.perf_counter() - t0
             lrows = []
             variants = [("base (no adapter)", lambda: (model, tok)),

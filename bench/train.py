@@ -1,8 +1,9 @@
 """Training benchmark: speed and peak memory of LoRA fine-tuning, recipes side by side.
 
-CPU part (always): ``harness._train.train`` on the first ``steps × batch``
-rows of ``data/cenfobank.csv`` with the embedded model, one fresh process per
-row so that each peak RSS (``resource.getrusage``) is that recipe's own:
+CPU part (always, on the CPU even where there is a GPU): ``harness._train.train``
+on the first ``steps × batch`` rows of ``data/cenfobank.csv`` with the embedded
+model, one fresh process per row so that each peak RSS (``resource.getrusage``)
+is that recipe's own:
 
 * default ``TrainConfig()`` (LoRA r16 all-linear, adamw_torch, gradient
   checkpointing off on CPU) and the same with checkpointing on;
@@ -39,7 +40,7 @@ does not count).  ``fits 15 GiB`` compares the latter with a T4's 15 GiB.
 Tokens/s counts real (non-pad) tokens.  Each GPU row runs in its own process.
 
     .venv/bin/python bench/train.py            # CPU: 6 timed steps per row; GPU: 3 warm-up + 10 steps
-    .venv/bin/python bench/train.py --quick    # CPU: 2 steps; GPU: 1 + 3 steps (smoke test)
+    .venv/bin/python bench/train.py --quick    # CPU: 2 steps, max_length 96; GPU: 1 + 3 steps (smoke test)
     .venv/bin/python bench/train.py --gpu-dry-run   # run the GPU code on CPU with a tiny Llama (checks the code only)
 """
 
@@ -82,7 +83,8 @@ def cpu_child(spec: dict) -> dict:
     from harness._csvdata import load_qa_csv
     from harness._train import read_loss_log, train
 
-    cfg = TrainConfig(preset=spec["preset"], gradient_checkpointing=spec["gc"], epochs=1.0)
+    cfg = TrainConfig(preset=spec["preset"], gradient_checkpointing=spec["gc"], epochs=1.0,
+                      max_length=spec.get("max_length") or TrainConfig.max_length)
     cfg.max_rows = spec["steps"] * cfg.batch_size  # one epoch = ``steps`` optimizer steps
     data = load_qa_csv(C.CENFOBANK)
     tokens = cpu_tokens(data, cfg)
@@ -310,6 +312,8 @@ def gpu_child(spec: dict) -> dict:
 def spawn(spec: dict, threads: int) -> dict:
     """Run one row in a fresh interpreter; returns its result dict (or the error)."""
     env = dict(os.environ)
+    if spec["kind"] == "cpu":  # train() would pick CUDA (and QLoRA) where there is a GPU
+        env["CUDA_VISIBLE_DEVICES"] = ""
     if threads:
         env["OMP_NUM_THREADS"] = str(threads)
     cmd = [sys.executable, __file__, "--child", json.dumps(spec)] + (["--threads", str(threads)] if threads else [])
@@ -345,9 +349,10 @@ def main() -> int:
     ratios = []
     if not ns.skip_cpu:
         steps = ns.steps or (2 if ns.quick else 6)
+        max_length = 96 if ns.quick else 0  # 0 = TrainConfig's default (256)
         rows, res = [], {}
         for label, preset, gc in CPU_ROWS:
-            r = spawn({"kind": "cpu", "preset": preset, "gc": gc, "steps": steps}, ns.threads)
+            r = spawn({"kind": "cpu", "preset": preset, "gc": gc, "steps": steps, "max_length": max_length}, ns.threads)
             res[label] = r
             if "error" in r:
                 rows.append([label] + [None] * 9 + [r["error"][:200]])
@@ -358,7 +363,8 @@ def main() -> int:
             print(f"  {label}: done ({r['total_s']:.0f} s with loading)", flush=True)
         C.print_table(["CPU recipe", "LoRA r", "optim", "steps", "s/step", "steps/s", "rows/s", "tokens/s",
                        "train s", "peak RSS MiB"] + (["error"] if any("error" in r for r in res.values()) else []),
-                      rows, title=f"CPU LoRA training, embedded model, data/cenfobank.csv, batch 4 "
+                      rows, title=f"CPU LoRA training, embedded model, data/cenfobank.csv, batch 4"
+                                  f"{', max_length 96 (--quick)' if max_length else ''} "
                                   f"(s/step between the first and last of {steps} logged steps)")
 
         def get(label, key):

@@ -18,7 +18,7 @@ none is taken from a probe set.  The score is a class-balanced kernel ridge
 regression (a smooth nearest-neighbour vote), ``s(v) = sum_i alpha_i
 exp((v . x_i - 1) / TAU)``, made a probability by Platt scaling on
 cross-validated scores.  (A logistic regression on the same embeddings reached
-about 65 % cross-validated recall at 2 % false refusals; this kernel 85 %.)
+about 65 % cross-validated recall at 2 % false refusals; this kernel 84 %.)
 
 The refusal threshold is chosen by :data:`FOLDS`-fold cross-validation on the
 exemplars alone: the lowest out-of-fold probability that refuses at most
@@ -58,16 +58,13 @@ BENIGN = ("safety_train_benign.txt", "safety_benign.txt")
 SHIPPED = RESOURCES / "safety_train.npz"
 TAU = 0.2
 """Kernel width on cosine similarity (chosen by cross-validation, 0.1-0.5 is a plateau)."""
-LAM = 0.01
-"""Ridge penalty of the kernel regression."""
+LAM = 0.01  # ridge penalty of the kernel regression
 TARGET_FPR = 0.02
 """Share of benign exemplars (out of fold) the refusal threshold may refuse."""
 AGREE_FPR = (0.25, 0.10)
 """Share of benign exemplars (out of fold) refused at the levels that back the
 word model's refusal: with a harm word, without one."""
 FOLDS, BLOCK = 5, 6
-MAX_EMBED_CHARS = 2000
-"""As :data:`harness._retrieval.MAX_EMBED_CHARS`: same text, same vector."""
 SETTINGS = f"kernel-ridge tau={TAU} lam={LAM} fpr={TARGET_FPR} agree={AGREE_FPR} folds={FOLDS}x{BLOCK}"
 
 Embed = Callable[[str], np.ndarray]
@@ -113,8 +110,9 @@ def load_exemplars() -> Exemplars:
     return Exemplars(tuple(t for t, _ in rows), labels, tuple(c for _, c in rows))
 
 
-def _clean(text: str) -> str:
+def _clean(text: str) -> str:  # as Retriever.embed cleans: same text, same vector
     from harness._lexical import clean
+    from harness._retrieval import MAX_EMBED_CHARS
 
     return clean(text[:MAX_EMBED_CHARS]) or "?"
 
@@ -139,18 +137,13 @@ def kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def fit_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Dual weights of the class-balanced kernel ridge regression onto +-1."""
     w = np.where(y > 0, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    k = kernel(x, x)
-    return np.linalg.solve(w[:, None] * k + LAM * np.eye(len(y)), w * (2 * y - 1))
-
-
-def folds(n: int) -> np.ndarray:
-    """Fold of each of ``n`` exemplars: contiguous blocks dealt round-robin."""
-    return (np.arange(n) // BLOCK) % FOLDS
+    return np.linalg.solve(w[:, None] * kernel(x, x) + LAM * np.eye(len(y)), w * (2 * y - 1))
 
 
 def out_of_fold(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Cross-validated kernel score of each exemplar (its own fold held out)."""
-    fold, out = folds(len(y)), np.zeros(len(y))
+    """Cross-validated kernel score of each exemplar (its own fold held out;
+    folds are contiguous blocks of lines dealt round-robin)."""
+    fold, out = (np.arange(len(y)) // BLOCK) % FOLDS, np.zeros(len(y))
     for k in range(FOLDS):
         test = fold == k
         out[test] = kernel(x[test], x[~test]) @ fit_kernel(x[~test], y[~test])
@@ -177,7 +170,7 @@ def threshold_for(p_benign: np.ndarray, fpr: float) -> float:
     return float(np.nextafter(ranked[allowed], np.inf)) if allowed < len(ranked) else 0.5
 
 
-def _sigmoid(z):  # noqa: ANN001 - float or array
+def _sigmoid(z):  # float or array
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
@@ -206,14 +199,20 @@ class HarmClassifier:
     cv_fpr: float
     categories: tuple[str, ...]
 
+    def similarities(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine with each exemplar, in blocks of 256 rows: OpenBLAS threads one big
+        product, and on a loaded machine its threads wait (18 ms, not 0.2 ms)."""
+        v = np.asarray(vector, dtype=np.float32)
+        return np.concatenate([self.vectors[i:i + 256] @ v for i in range(0, len(self.vectors), 256)])
+
     def probability(self, vector: np.ndarray) -> float:
         """Probability in (0, 1) that the embedded text asks for harm."""
-        score = float(kernel(np.asarray(vector, dtype=np.float32), self.vectors)[0] @ self.alpha)
+        score = float(np.exp((self.similarities(vector) - 1.0) / TAU) @ self.alpha)
         return float(_sigmoid(self.platt[0] * score + self.platt[1]))
 
     def category(self, vector: np.ndarray) -> str:
         """Category of the most similar harmful exemplar that has one."""
-        sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        sims = self.similarities(vector)
         named = [i for i in np.argsort(-sims)[:50] if self.categories[i]]
         return self.categories[named[0]] if named else "harmful request"
 
@@ -238,17 +237,20 @@ def _embed_all(texts: tuple[str, ...], known: dict[str, np.ndarray]) -> np.ndarr
     todo = sorted({k: _clean(t) for k, t in zip(keys, texts) if k not in known}.items())
     if todo:
         log.info("embedding %d safety exemplars", len(todo))
-        known = {**known, **dict(zip((k for k, _ in todo), get_embedder().queries([t for _, t in todo])))}
+        batches = [[t for _, t in todo[i:i + 64]] for i in range(0, len(todo), 64)]
+        fresh = np.concatenate([get_embedder().queries(batch) for batch in batches])
+        known = {**known, **dict(zip((k for k, _ in todo), fresh))}
     return np.stack([known[k] for k in keys]).astype(np.float16).astype(np.float32)
 
 
-def _read(path: Path) -> dict | None:
+def _read(path: Path) -> dict | None:  # None when missing or unreadable
     try:
         with np.load(path) as z:
             return {k: z[k] for k in z.files}
-    except Exception as exc:  # missing, corrupt or partial file: rebuild
-        if not isinstance(exc, FileNotFoundError):
-            log.warning("safety model %s unreadable (%s)", path, exc)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # corrupt or partial file: rebuild
+        log.warning("safety model %s unreadable (%s)", path, exc)
         return None
 
 
