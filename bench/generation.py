@@ -24,7 +24,7 @@ count of identical greedy answers merged vs unmerged.
 
     .venv/bin/python bench/generation.py            # 64 prompts, 96 new tokens, batch 16
     .venv/bin/python bench/generation.py --quick    # 8 prompts, 16 new tokens, batch 4 (smoke test)
-    .venv/bin/python bench/generation.py --batch-sizes 4,8,16,32
+    .venv/bin/python bench/generation.py --batch-sizes 16,32,64   # batch-size sweep
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ each probe prompt is checked once, so only prompts repeated across sets hit
 the cache.
 
     .venv/bin/python bench/guard.py                 # every prompt; LLM self-check on 20 per set
-    .venv/bin/python bench/guard.py --quick         # LLM self-check on 5 per set (smoke test)
+    .venv/bin/python bench/guard.py --quick         # LLM self-check on 3 per set (smoke test)
     .venv/bin/python bench/guard.py --domains cenfobank --llm-sample 0   # 0 = every prompt
 """
 
@@ -267,11 +267,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     C.add_common_args(ap)
     ap.add_argument("--domains", nargs="+", default=list(C.DOMAINS))
-    ap.add_argument("--llm-sample", type=int, help="prompts per set for the LLM self-check (default 20; --quick 5; 0 = all)")
+    ap.add_argument("--llm-sample", type=int, help="prompts per set for the LLM self-check (default 20; --quick 3; 0 = all)")
     ap.add_argument("--calib", type=int, help="CSV questions that calibrate the P(sí) threshold (default 20; --quick 5)")
     ap.add_argument("--errors", action="store_true", help="list the Guard's mistakes")
     ns = ap.parse_args()
-    llm_sample = ns.llm_sample if ns.llm_sample is not None else (5 if ns.quick else 20)
+    llm_sample = ns.llm_sample if ns.llm_sample is not None else (3 if ns.quick else 20)
 
     import transformers
 

@@ -11,6 +11,7 @@ alone is printed beside it.
     .venv/bin/python bench/main_job.py                  # the default job on data/cenfobank.csv
     .venv/bin/python bench/main_job.py --quick          # --epochs 0.1 --probe-limit 4 --verbatim-limit 4
     .venv/bin/python bench/main_job.py --model HF_ID_OR_FOLDER --csv data/mikhuy.csv
+    .venv/bin/python bench/main_job.py --gen-batch-size 32
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def main() -> int:
     C.add_common_args(ap, quick_help="--epochs 0.1 --probe-limit 4 --verbatim-limit 4 (smoke test)")
     ap.add_argument("--model", default="embedded", help="model spec, as harness run --model (default: embedded)")
     ap.add_argument("--csv", default=str(C.CENFOBANK), help="question/answer CSV (default: data/cenfobank.csv)")
+    ap.add_argument("--gen-batch-size", type=int, default=0,
+                    help="generation batch size, as harness run --gen-batch-size (default: RunConfig's)")
     ap.add_argument("--keep", action="store_true", help="keep the run folder and print its path")
     ns = ap.parse_args()
 
@@ -51,11 +54,14 @@ def main() -> int:
     if ns.quick:
         tcfg.epochs = 0.1
         over = {"probe_limit": 4, "verbatim_limit": 4}
+    if ns.gen_batch_size:
+        over["gen_batch_size"] = ns.gen_batch_size
     reports = Path(tempfile.mkdtemp(prefix="bench-main-job-"))
     try:
         cfg = RunConfig(reports=str(reports), run_id="bench", **over)
         print(f"harness run {ns.csv} --model {ns.model} --epochs {tcfg.epochs} --probe-limit {cfg.probe_limit} "
-              f"--verbatim-limit {cfg.verbatim_limit} --systems {cfg.systems} (reports: {reports})", flush=True)
+              f"--verbatim-limit {cfg.verbatim_limit} --gen-batch-size {cfg.gen_batch_size} --systems {cfg.systems} "
+              f"(reports: {reports})", flush=True)
         t0 = time.perf_counter()
         with C.quiet_stdout():
             res = run_main_job(ns.csv, tcfg, cfg, progress=lambda m: sys.stderr.write(f"[harness] {m}\n"))
@@ -65,11 +71,16 @@ def main() -> int:
         tr = meta.get("train_result", {})
         total = sum(timings.get(s, 0.0) for s in STAGES)
         rows = []
+        notes = {"load": "CSV validation (token counts), run folder, retriever index",
+                 "guard": "input guard built and run over every probe prompt",
+                 "generate": "every system's answers, each scored as it is made (answer checks included)",
+                 "score": "summary only: answers were scored during generate",
+                 "report": "run.json, summary.json, report.html"}
         for s in STAGES:
-            note = ""
+            note = notes.get(s, "")
             if s == "train" and tr:
-                note = (f"trainer.train() {tr.get('seconds', float('nan')):.1f} s, {tr.get('steps')} steps on "
-                        f"{tr.get('device')}{' (QLoRA)' if tr.get('qlora') else ''}")
+                note = (f"base model load + trainer.train() {tr.get('seconds', float('nan')):.1f} s, {tr.get('steps')} "
+                        f"steps on {tr.get('device')}{' (QLoRA)' if tr.get('qlora') else ''}")
             rows.append([s, timings.get(s), 100 * timings.get(s, 0.0) / total if total else None, note])
         rows.append(["total (sum of stages)", total, 100.0, ""])
         rows.append(["run_main_job() measured outside", outside, 100 * outside / total if total else None,
