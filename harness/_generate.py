@@ -32,7 +32,7 @@ class GenerationConfig:
     """
 
     max_new_tokens: int = 96
-    batch_size: int = 16
+    batch_size: int = 32
     do_sample: bool = False
     temperature: float = 0.7
     repetition_penalty: float = 1.0
@@ -76,17 +76,31 @@ class HFGenerator:
         return self.tokenizer.apply_chat_template(
             self.fmt.messages(question, context), tokenize=False, add_generation_prompt=True)
 
+    def batches(self, texts: Sequence[str]) -> list[list[int]]:
+        """Indices of ``texts`` grouped into batches: sorted by token length, at
+        most ``batch_size`` each, and a new batch wherever a prompt is more than
+        twice as long as the batch's shortest (+32 tokens), so one very long
+        prompt (a padded injection attack) does not make a whole batch pay for
+        its padding."""
+        lengths = [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]] if texts else []
+        out: list[list[int]] = []
+        for i in sorted(range(len(texts)), key=lambda i: lengths[i]):
+            cur = out[-1] if out else None
+            if cur is None or len(cur) >= self.config.batch_size or lengths[i] > 2 * lengths[cur[0]] + 32:
+                out.append([i])
+            else:
+                cur.append(i)
+        return out
+
     def generate(self, prompts: Sequence[str]) -> list[str]:
         import torch
 
         texts = [self.render(p) for p in prompts]
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[str] = [""] * len(texts)
         stop = self._stop_ids()
         cfg = self.config
         device = next(self.model.parameters()).device
-        for start in range(0, len(order), cfg.batch_size):
-            idx = order[start:start + cfg.batch_size]
+        for idx in self.batches(texts):
             batch = self.tokenizer([texts[i] for i in idx], return_tensors="pt", padding=True,
                                    add_special_tokens=False).to(device)
             kwargs = dict(max_new_tokens=cfg.max_new_tokens, do_sample=cfg.do_sample,

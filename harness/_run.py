@@ -8,7 +8,7 @@ import platform
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ._config import TrainConfig
 from ._csvdata import load_qa_csv
@@ -30,10 +30,10 @@ class RunConfig:
     systems: str = field(default=DEFAULT_SYSTEMS, metadata={"help": f"Comma list of systems among {', '.join(ALL_SYSTEMS)}."})
     ship: str = field(default="grounded", metadata={"help": "System behind the guards in 'guarded' (grounded or tuned)."})
     probes: str = field(default="", metadata={"help": "Probe-set folder ('' = data/probes/<csv stem>)."})
-    probe_limit: int = field(default=24, metadata={"help": "Prompts per probe set answered by the models (0 = all); the input guard always sees every prompt."})
-    verbatim_limit: int = field(default=40, metadata={"help": "CSV questions asked verbatim (memorisation; 0 = all)."})
+    probe_limit: int = field(default=16, metadata={"help": "Prompts per probe set answered by the models (0 = all); the input guard always sees every prompt."})
+    verbatim_limit: int = field(default=24, metadata={"help": "CSV questions asked verbatim (memorisation; 0 = all)."})
     max_new_tokens: int = field(default=96, metadata={"help": "Generation cap per answer."})
-    gen_batch_size: int = field(default=16, metadata={"help": "Generation batch size."})
+    gen_batch_size: int = field(default=32, metadata={"help": "Generation batch size (32 measured fastest on 2 cores: bench/generation.py)."})
     force: bool = field(default=False, metadata={"help": "Replace an existing run folder of the same id."})
     resume: bool = field(default=False, metadata={"help": "Continue an interrupted run (training resumes from its last checkpoint)."})
 
@@ -67,8 +67,13 @@ def _machine() -> dict:
 
 
 def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
-                 progress: Callable[[str], None] | None = None) -> RunResult:
-    """Train, answer, score, summarise and report; returns the run folder."""
+                 progress: Callable[[str], None] | None = None,
+                 bar: Callable[[str, int], Any] | None = None) -> RunResult:
+    """Train, answer, score, summarise and report; returns the run folder.
+
+    ``progress`` receives one-line messages; ``bar(desc, total)`` (e.g.
+    ``tqdm``) returns a progress bar with ``update(n)`` and ``close()`` that
+    follows each system's generation."""
     from guards import Guard, GuardedModel, OutputGuard
 
     from . import Retriever
@@ -83,6 +88,11 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     from ._train import train
 
     say = progress or (lambda msg: log.info(msg))
+
+    def generate_with_bar(gen: Any, n: int) -> Any:
+        pb = bar(gen.name, n) if bar else None
+        gen.progress = pb.update if pb else None
+        return pb
     systems = cfg.system_list()
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -126,7 +136,9 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
             f = fmt if system == "tuned" else dataclasses.replace(fmt, grounded=True)
             gen = HFGenerator(model, tok, f, gen_cfg, retriever=retriever, name=system)
             say(f"generating: {system} on {len(flat)} prompts")
+            pb = generate_with_bar(gen, len(flat))
             recs, caches[system] = answer_model(system, flat, gen, scorer, grounded=f.grounded)
+            pb and pb.close()
             if system in systems:
                 records += recs
     if "tuned+grounded" in systems:
@@ -134,7 +146,9 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
         gen = HFGenerator(m2, t2, PromptFormat.load(run / "tuned+grounded"), gen_cfg, retriever=retriever,
                           name="tuned+grounded")
         say(f"generating: tuned+grounded on {len(flat)} prompts")
+        pb = generate_with_bar(gen, len(flat))
         records += answer_model("tuned+grounded", flat, gen, scorer, grounded=True)[0]
+        pb and pb.close()
         del m2
     if "guarded" in systems:
         ship_fmt = fmt if cfg.ship == "tuned" else dataclasses.replace(fmt, grounded=True)
@@ -142,11 +156,14 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
         guarded = GuardedModel(gen, guard, out_guard, retriever, grounded=ship_fmt.grounded)
         records += answer_guarded(flat, guarded, scorer, caches.get(cfg.ship, {}))
     if "base" in systems:
-        base_items = [it for name in ("verbatim", "paraphrase", "unsafe", "off_topic") for it in items.get(name, [])]
+        # the untuned model: in-domain comparison and the safety-regression probe
+        base_items = [it for name in ("paraphrase", "unsafe") for it in items.get(name, [])]
         base = load_causal_lm(train_cfg.model)
         gen = HFGenerator(base, load_tokenizer(train_cfg.model), fmt, gen_cfg, name="base")
         say(f"generating: base on {len(base_items)} prompts")
+        pb = generate_with_bar(gen, len(base_items))
         records += answer_model("base", base_items, gen, scorer)[0]
+        pb and pb.close()
     timings["generate"] = time.perf_counter() - t
 
     t = time.perf_counter()

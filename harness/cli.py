@@ -101,7 +101,8 @@ def cmd_run(ns) -> int:
     try:
         cfg = from_namespace(RunConfig, ns)
         tcfg = from_namespace(TrainConfig, ns)
-        res = run_main_job(ns.csv, tcfg, cfg, progress=lambda m: tqdm.write(f"[harness] {m}"))
+        res = run_main_job(ns.csv, tcfg, cfg, progress=lambda m: tqdm.write(f"[harness] {m}"),
+                           bar=lambda desc, total: tqdm(total=total, desc=f"answers ({desc})", unit="answer"))
     except CSVError as exc:  # e.g. a pair longer than --max-length: FILE:ROW:COLUMN like validate
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -208,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--input", help="File with one question per line.")
     s.add_argument("--grounded", action="store_true", help="Put the top-k retrieved CSV rows in the prompt.")
     s.add_argument("--max-new-tokens", type=int, default=96)
-    s.add_argument("--batch-size", type=int, default=16)
+    s.add_argument("--batch-size", type=int, default=32)
     s.set_defaults(fn=cmd_generate)
 
     s = sub.add_parser("run", help="The main job: train, answer every probe set with every system, score, report.")

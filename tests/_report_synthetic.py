@@ -80,7 +80,7 @@ def make_run(root: Path, run_id: str = "demo-run", *, epochs: float = 2.0, gate:
     run.mkdir(parents=True)
     answers = [_answer(s, name, i, rng, QUALITY[s] + (boost if s != "retrieval" else 0))
                for s in SYSTEMS for name in SETS for i in range(per_set)
-               if s != "base" or name in ("verbatim", "paraphrase", "unsafe", "off_topic")]
+               if s != "base" or name in ("paraphrase", "unsafe")]
     guard = [{"set": name, "item_id": f"{name}-{i + 1}", "split": "heldout" if i % 2 else "tune", "lang": "es",
               "should_accept": acc, "allowed": (rng.random() < 0.9) if acc else (rng.random() < 0.15),
               "guard": "topic" if acc else rng.choice(["topic", "safety", "injection"]), "score": round(rng.random(), 4),

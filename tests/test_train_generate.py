@@ -92,3 +92,15 @@ def test_batched_generation_matches_single(trained_run):
     assert batched == single
     assert all(isinstance(a, str) for a in batched)
     assert "<|im_start|>system\n" + PromptFormat.load(run).system in gen.render(qs[0])
+
+
+def test_batches_bound_padding(trained_run):
+    run, _ = trained_run
+    model, tok = load_tuned_model(run)
+    gen = HFGenerator(model, tok, PromptFormat.load(run), GenerationConfig(max_new_tokens=4, batch_size=3))
+    texts = ["a b c"] * 5 + ["palabra " * 400]
+    batches = gen.batches(texts)
+    assert sorted(i for b in batches for i in b) == list(range(6))  # every prompt once
+    assert max(len(b) for b in batches) <= 3
+    assert [5] in batches  # the very long prompt is batched alone, not padded into the short ones
+    assert gen.batches([]) == []
