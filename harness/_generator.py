@@ -55,3 +55,23 @@ class TableGenerator:
 
     def generate(self, prompts: Sequence[str]) -> list[str]:
         return [self.table.get(p, self.default) for p in prompts]
+
+
+@dataclass
+class RetrievalGenerator:
+    """No model: the top-1 CSV answer of the retriever, verbatim (the
+    ``retrieval`` system, and what ``--ship retrieval`` puts behind the guards).
+
+    Attributes:
+        retriever: anything with ``search(text, k) -> [hit with .answer]``.
+    """
+
+    retriever: object
+    name: str = "retrieval"
+
+    def generate(self, prompts: Sequence[str]) -> list[str]:
+        out = []
+        for p in prompts:
+            hits = self.retriever.search(p, k=1)
+            out.append(hits[0].answer if hits else "")
+        return out

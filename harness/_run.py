@@ -28,10 +28,10 @@ class RunConfig:
     reports: str = field(default="reports", metadata={"help": "Folder that receives run folders."})
     run_id: str = field(default="", metadata={"help": "Run folder name ('' = <csv stem>-<UTC time>)."})
     systems: str = field(default=DEFAULT_SYSTEMS, metadata={"help": f"Comma list of systems among {', '.join(ALL_SYSTEMS)}."})
-    ship: str = field(default="grounded", metadata={"help": "System behind the guards in 'guarded' (grounded or tuned)."})
+    ship: str = field(default="grounded", metadata={"help": "System behind the guards in 'guarded': grounded, tuned, or retrieval (the top-1 CSV answer, no model)."})
     probes: str = field(default="", metadata={"help": "Probe-set folder ('' = data/probes/<csv stem>)."})
-    probe_limit: int = field(default=16, metadata={"help": "Prompts per probe set answered by the models (0 = all); the input guard always sees every prompt."})
-    verbatim_limit: int = field(default=24, metadata={"help": "CSV questions asked verbatim (memorisation; 0 = all)."})
+    probe_limit: int = field(default=20, metadata={"help": "Prompts per probe set answered by the models (0 = all); the input guard always sees every prompt."})
+    verbatim_limit: int = field(default=20, metadata={"help": "CSV questions asked verbatim (memorisation; 0 = all)."})
     max_new_tokens: int = field(default=96, metadata={"help": "Generation cap per answer."})
     gen_batch_size: int = field(default=32, metadata={"help": "Generation batch size (32 measured fastest on 2 cores: bench/generation.py)."})
     force: bool = field(default=False, metadata={"help": "Replace an existing run folder of the same id."})
@@ -42,8 +42,8 @@ class RunConfig:
         bad = [s for s in names if s not in ALL_SYSTEMS]
         if bad:
             raise ValueError(f"unknown system(s) {', '.join(bad)}; known: {', '.join(ALL_SYSTEMS)}")
-        if self.ship not in ("grounded", "tuned"):
-            raise ValueError("--ship must be grounded or tuned")
+        if self.ship not in ("grounded", "tuned", "retrieval"):
+            raise ValueError("--ship must be grounded, tuned or retrieval")
         return names
 
 
@@ -79,6 +79,7 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     from . import Retriever
     from ._evaluate import Scorer, answer_guarded, answer_model, answer_retrieval
     from ._generate import GenerationConfig, HFGenerator
+    from ._generator import RetrievalGenerator
     from ._guard_eval import evaluate_guard
     from ._models import load_causal_lm, load_tokenizer
     from ._prompt import PromptFormat
@@ -151,9 +152,13 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
         pb and pb.close()
         del m2
     if "guarded" in systems:
-        ship_fmt = fmt if cfg.ship == "tuned" else dataclasses.replace(fmt, grounded=True)
-        gen = HFGenerator(model, tok, ship_fmt, gen_cfg, retriever=retriever, name=cfg.ship)
-        guarded = GuardedModel(gen, guard, out_guard, retriever, grounded=ship_fmt.grounded)
+        if cfg.ship == "retrieval":
+            gen, grounded = RetrievalGenerator(retriever), False
+        else:
+            ship_fmt = fmt if cfg.ship == "tuned" else dataclasses.replace(fmt, grounded=True)
+            gen = HFGenerator(model, tok, ship_fmt, gen_cfg, retriever=retriever, name=cfg.ship)
+            grounded = ship_fmt.grounded
+        guarded = GuardedModel(gen, guard, out_guard, retriever, grounded=grounded)
         records += answer_guarded(flat, guarded, scorer, caches.get(cfg.ship, {}))
     if "base" in systems:
         # the untuned model: in-domain comparison and the safety-regression probe

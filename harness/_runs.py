@@ -97,6 +97,12 @@ def check_prompt_format(run_dir: str | Path, fmt: PromptFormat) -> None:
         raise ValueError(f"prompt format {fmt.fingerprint()} differs from the one the adapter was trained with ({trained})")
 
 
+def run_csv_path(run_dir: str | Path) -> str:
+    """The CSV a run was trained on (as recorded in its ``train_config.json``)."""
+    meta = json.loads((Path(run_dir) / "train_config.json").read_text(encoding="utf-8"))
+    return meta["csv"]["path"]
+
+
 def load_run_generator(run_dir: str | Path, *, grounded: bool = False, **gen_kwargs):
     """(generator, retriever, csv path) for a finished run."""
     from harness import Retriever
@@ -104,8 +110,7 @@ def load_run_generator(run_dir: str | Path, *, grounded: bool = False, **gen_kwa
     from ._generate import GenerationConfig, HFGenerator
 
     run = Path(run_dir)
-    meta = json.loads((run / "train_config.json").read_text(encoding="utf-8"))
-    csv_path = meta["csv"]["path"]
+    csv_path = run_csv_path(run)
     fmt = PromptFormat.load(run)
     check_prompt_format(run, fmt)
     if grounded and not fmt.grounded:

@@ -136,10 +136,27 @@ def _guarded(ns):
 
     from ._runs import latest_run
 
+    ship = "tuned" if ns.ungrounded else ns.ship
+    if ship == "retrieval" and ns.csv:  # no model, no run: the CSV's answers behind the guards
+        from . import Retriever
+        from ._generator import RetrievalGenerator
+
+        _load_csv_or_exit(ns.csv)
+        ret = Retriever.from_csv(ns.csv)
+        return GuardedModel.from_csv(ns.csv, RetrievalGenerator(ret), retriever=ret, grounded=False)
     run = ns.run_dir or latest_run(ns.reports)
     if not run:
-        raise SystemExit(_err("no run found under reports/: make one with `harness run data/cenfobank.csv`"))
-    return GuardedModel.from_run(str(run), grounded=not ns.ungrounded)
+        raise SystemExit(_err("no run found under reports/: make one with `harness run data/cenfobank.csv`"
+                              " (or answer from a CSV alone: --ship retrieval --csv FILE)"))
+    if ship == "retrieval":
+        from . import Retriever
+        from ._generator import RetrievalGenerator
+        from ._runs import run_csv_path
+
+        csv_path = run_csv_path(run)
+        ret = Retriever.from_csv(csv_path)
+        return GuardedModel.from_csv(csv_path, RetrievalGenerator(ret), retriever=ret, grounded=False)
+    return GuardedModel.from_run(str(run), grounded=ship == "grounded")
 
 
 def _print_answer(res, verbose: bool) -> None:
@@ -228,7 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("question", nargs="?")
     s.add_argument("--run-dir", help="Run folder (default: the latest under --reports).")
     s.add_argument("--reports", default="reports")
-    s.add_argument("--ungrounded", action="store_true", help="Ask the tuned model without retrieved rows.")
+    s.add_argument("--ship", choices=("grounded", "tuned", "retrieval"), default="grounded",
+                   help="What answers behind the guards: the tuned model with retrieved rows (default), without them, "
+                        "or the top-1 CSV answer (no model).")
+    s.add_argument("--ungrounded", action="store_true", help="Same as --ship tuned.")
+    s.add_argument("--csv", default="", help="With --ship retrieval: answer from this CSV; no run needed.")
     s.add_argument("--explain", action="store_true", help="Show verdicts, action and findings.")
     s.set_defaults(fn=cmd_ask)
 

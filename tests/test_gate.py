@@ -27,7 +27,7 @@ CSV = ROOT / "data" / "cenfobank.csv"
 SEED = ROOT.parent / "shared" / "fixtures" / "seed_failures.json"
 if not SEED.exists():  # a copy travels with the repo (the read-only shared/ is beside CI's clone only)
     SEED = ROOT / "tests" / "data" / "seed_failures.json"
-PER_SET = 16  # the main job's default probe_limit
+PER_SET = 20  # the main job's default probe_limit
 
 sys.path.insert(0, str(ROOT / "probes"))
 
