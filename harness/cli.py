@@ -137,25 +137,19 @@ def _guarded(ns):
     from ._runs import latest_run
 
     ship = "tuned" if ns.ungrounded else ns.ship
-    if ship == "retrieval" and ns.csv:  # no model, no run: the CSV's answers behind the guards
-        from . import Retriever
-        from ._generator import RetrievalGenerator
-
-        _load_csv_or_exit(ns.csv)
-        ret = Retriever.from_csv(ns.csv)
-        return GuardedModel.from_csv(ns.csv, RetrievalGenerator(ret), retriever=ret, grounded=False)
     run = ns.run_dir or latest_run(ns.reports)
-    if not run:
-        raise SystemExit(_err("no run found under reports/: make one with `harness run data/cenfobank.csv`"
-                              " (or answer from a CSV alone: --ship retrieval --csv FILE)"))
-    if ship == "retrieval":
+    if ship == "retrieval" and (ns.csv or run):  # no model: the CSV's answers behind the guards
         from . import Retriever
         from ._generator import RetrievalGenerator
         from ._runs import run_csv_path
 
-        csv_path = run_csv_path(run)
+        csv_path = ns.csv or run_csv_path(run)
+        _load_csv_or_exit(csv_path)
         ret = Retriever.from_csv(csv_path)
         return GuardedModel.from_csv(csv_path, RetrievalGenerator(ret), retriever=ret, grounded=False)
+    if not run:
+        raise SystemExit(_err("no run found under reports/: make one with `harness run data/cenfobank.csv`"
+                              " (or answer from a CSV alone: --ship retrieval --csv FILE)"))
     return GuardedModel.from_run(str(run), grounded=ship == "grounded")
 
 
