@@ -104,3 +104,17 @@ def test_batches_bound_padding(trained_run):
     assert max(len(b) for b in batches) <= 3
     assert [5] in batches  # the very long prompt is batched alone, not padded into the short ones
     assert gen.batches([]) == []
+
+
+def test_qlora_nf4_path_trains(tiny_model_dir, tmp_path):
+    """``--qlora on``: bitsandbytes nf4 base, prepare_model_for_kbit_training, LoRA on top (also runs on CPU)."""
+    pytest.importorskip("bitsandbytes")
+    from tests.conftest import DATA
+
+    data = load_qa_csv(DATA / "cenfobank.csv")
+    res = train(data, tmp_path, TrainConfig(model=tiny_model_dir, qlora="on", epochs=1, max_rows=8, batch_size=4,
+                                            max_length=128), progress=False)
+    assert res.qlora and res.steps == 2
+    assert (tmp_path / "adapter" / "adapter_model.safetensors").exists()
+    meta = json.loads((tmp_path / "train_config.json").read_text())
+    assert meta["qlora"] is True and meta["device"] == "cpu"
