@@ -261,7 +261,7 @@ def _from_arrays(z: dict, ex: Exemplars) -> HarmClassifier:
 
 
 def _write(path: Path, clf: HarmClassifier, ex: Exemplars) -> None:
-    from harness._retrieval import save_npz  # atomic
+    from harness._io import save_npz  # atomic
 
     save_npz(path, v=clf.vectors.astype(np.float16), alpha=clf.alpha, keys=np.array([_key(t) for t in ex.texts]),
              platt=np.array(clf.platt), threshold=np.array(clf.threshold), agree=np.array(clf.agree),

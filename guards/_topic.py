@@ -47,7 +47,8 @@ from harness import _lexical as lx
 from harness._embed import get_embedder
 from harness._glossary import english_map
 from harness._paths import cache_dir
-from harness._retrieval import Profile, Retriever, save_npz
+from harness._io import save_npz
+from harness._retrieval import Profile, Retriever
 
 from ._entities import Names, addresses_institution, asks_generic_advice, asks_which_institution, foreign_names, is_greeting
 from ._types import Verdict

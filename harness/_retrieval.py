@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ import numpy as np
 from . import _lexical as lx
 from ._csvdata import QARow, load_qa_csv
 from ._embed import get_embedder
+from ._io import save_npz
 from ._paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -288,17 +288,3 @@ def _cached_embeddings(rows: tuple[QARow, ...], key: str, digest: str) -> dict[s
                "a": emb.passages([r.answer[:cut] for r in rows])}
     save_npz(path, digest=np.array(want), **vectors)
     return vectors
-
-
-def save_npz(path: Path, **arrays: np.ndarray) -> None:
-    """Write ``arrays`` to ``path`` atomically (temp file + ``os.replace``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp.npz")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
