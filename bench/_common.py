@@ -20,7 +20,8 @@ from typing import Iterable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 CENFOBANK = ROOT / "data" / "cenfobank.csv"
-DOMAINS = ("cenfobank", "mikhuy")
+DOMAINS = ("cenfobank", "mikhuy", "valle_alto")
+"""cenfobank and mikhuy have tune/heldout splits; valle_alto was written blind (all held out)."""
 
 
 def setup(quiet: bool = True) -> None:

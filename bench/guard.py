@@ -49,6 +49,7 @@ C.setup()
 INSTITUTIONS = {
     "cenfobank": "CENFOBANK, el Centro de Formación Bancaria del Cusco",
     "mikhuy": "MIKHUY, el Instituto de Cocina Andina de Arequipa",
+    "valle_alto": "la Cooperativa Agraria Cafetalera Valle Alto de Jaén",
 }
 
 
