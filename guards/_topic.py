@@ -9,9 +9,12 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    noche" and "monthly fee?" are fully covered).
 2. A built-in, domain-agnostic set of generic off-topic prompts
    (``guards/resources/offtopic.txt``: general knowledge, coding, sports,
-   health, politics, chit-chat, and generic advice in many fields — banking,
-   cooking, travel, study elsewhere) gives the best cosine to "what a FAQ bot
-   is not for".  Generic prompts that the CSV itself covers closely are
+   health, politics, chit-chat, and near-domain prompts in some 25 fields —
+   banking, cooking, travel, study, agriculture, livestock, health clinics,
+   languages, IT, crafts, beauty, mechanics, construction, arts, sports,
+   insurance, housing, utilities, cooperatives, logistics, hospitality,
+   childcare: generic advice, market facts, other named organisations) gives
+   the best cosine to "what a FAQ bot is not for".  Generic prompts that the CSV itself covers closely are
    dropped, so a CSV that is about savings accounts keeps them in-domain.
 3. Features :data:`FEATURES` (best row similarity, best generic
    similarity, their margin, coverage, whether the prompt names the
