@@ -4,57 +4,32 @@ the cost of one generation to compare them with (see ``bench/guard.py``)."""
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 
 import numpy as np
 
 import _common as C
+from _tfidf import TfIdf, tokens
 
 GEN_TOKENS = 48
 
 
 # --------------------------------------------------------------------------- TF-IDF baseline
 
-def words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.findall(r"\w+", text)
-
-
 class TfIdfNearest:
-    """Accept when the nearest CSV question (TF-IDF cosine) is close enough."""
+    """Accept when the nearest CSV question (TF-IDF cosine, accents folded) is close enough."""
 
     name = "tfidf"
 
     def __init__(self, questions: list[str], pct: float = 5.0):
-        docs = [words(q) for q in questions]
-        vocab = sorted({w for d in docs for w in d})
-        self.index = {w: i for i, w in enumerate(vocab)}
-        df = np.zeros(len(vocab))
-        for d in docs:
-            for w in set(d):
-                df[self.index[w]] += 1
-        self.idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
-        self.matrix = np.stack([self._vec(d) for d in docs])
-        sims = self.matrix @ self.matrix.T
+        self.tfidf = TfIdf(questions, fold_accents=True)
+        sims = self.tfidf.matrix @ self.tfidf.matrix.T
         np.fill_diagonal(sims, -1.0)  # leave one out
         self.loo = sims.max(axis=1)
         self.threshold = float(np.percentile(self.loo, pct))
 
-    def _vec(self, tokens: list[str]) -> np.ndarray:
-        v = np.zeros(len(self.index))
-        for w in tokens:
-            i = self.index.get(w)
-            if i is not None:
-                v[i] += 1.0
-        v *= self.idf
-        n = np.linalg.norm(v)
-        return v / n if n else v
-
     def score(self, text: str) -> float:
-        return float((self.matrix @ self._vec(words(text))).max())
+        return float(self.tfidf.scores(text).max())
 
     def allowed(self, text: str) -> bool:
         return self.score(text) >= self.threshold
@@ -95,7 +70,7 @@ class SelfCheck:
 
     def allowed(self, text: str) -> bool:
         """NeMo style: generate, then parse the first word."""
-        first = (words(self.answer(text)) or [""])[0]
+        first = (tokens(self.answer(text), fold_accents=True) or [""])[0]
         if first in ("si", "yes"):
             return True
         if first != "no":

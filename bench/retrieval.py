@@ -18,7 +18,6 @@ import argparse
 import csv
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
@@ -31,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from harness._retrieval import Retriever  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from _tfidf import TfIdf  # noqa: E402
+
 
 def read_probes(domain: str, kind: str) -> list[dict]:
     """Rows of ``data/probes/<domain>/<kind>.csv`` (``;``-separated)."""
@@ -39,36 +41,6 @@ def read_probes(domain: str, kind: str) -> list[dict]:
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [r for r in csv.DictReader(fh, delimiter=";") if (r.get("prompt") or "").strip()]
-
-
-class TfIdf:
-    """Baseline: TF-IDF cosine between the query and the CSV questions."""
-
-    def __init__(self, questions: list[str]) -> None:
-        docs = [self._tok(q) for q in questions]
-        self.vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
-        df = np.zeros(len(self.vocab))
-        for d in docs:
-            for t in set(d):
-                df[self.vocab[t]] += 1
-        self.idf = np.log((1 + len(docs)) / (1 + df)) + 1
-        self.m = np.stack([self._vec(d) for d in docs])
-
-    @staticmethod
-    def _tok(text: str) -> list[str]:
-        return re.findall(r"\w+", text.lower())
-
-    def _vec(self, toks: list[str]) -> np.ndarray:
-        v = np.zeros(len(self.vocab))
-        for t in toks:
-            if t in self.vocab:
-                v[self.vocab[t]] += 1
-        v *= self.idf
-        n = np.linalg.norm(v)
-        return v / n if n else v
-
-    def scores(self, text: str) -> np.ndarray:
-        return self.m @ self._vec(self._tok(text))
 
 
 def topk(scores: np.ndarray, rows: np.ndarray, want: int) -> tuple[bool, bool]:

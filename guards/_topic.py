@@ -14,8 +14,9 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    languages, IT, crafts, beauty, mechanics, construction, arts, sports,
    insurance, housing, utilities, cooperatives, logistics, hospitality,
    childcare: generic advice, market facts, other named organisations) gives
-   the best cosine to "what a FAQ bot is not for".  Generic prompts that the CSV itself covers closely are
-   dropped, so a CSV that is about savings accounts keeps them in-domain.
+   the best cosine to "what a FAQ bot is not for".  Generic prompts that the
+   CSV itself covers closely are dropped, so a CSV that is about savings
+   accounts keeps them in-domain.
 3. Features :data:`FEATURES` (best row similarity, best generic
    similarity, their margin, coverage, whether the prompt names the
    institution itself, and whether it addresses it: "ustedes", "you", "your",

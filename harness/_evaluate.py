@@ -114,12 +114,15 @@ def timed_generate(generator: Any, prompts: list[str]) -> tuple[list[str], float
 
 
 def answer_retrieval(items: Sequence[ProbeItem], retriever: Any, scorer: Scorer) -> list[AnswerRecord]:
+    """The ``retrieval`` system: :class:`RetrievalGenerator`'s answer, timed per prompt."""
+    from ._generator import RetrievalGenerator
+
+    gen = RetrievalGenerator(retriever)
     out = []
     for it in items:
         t0 = time.perf_counter()
-        hits = retriever.search(it.prompt, k=1)
+        ans = gen.generate([it.prompt])[0]
         ms = (time.perf_counter() - t0) * 1000
-        ans = hits[0].answer if hits else ""
         out.append(scorer.record("retrieval", it, ans, latency_ms=ms, findings=()))
     return out
 

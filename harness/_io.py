@@ -68,12 +68,12 @@ def read_jsonl(path: str | os.PathLike) -> list[dict]:
 
 def save_npz(path: Path, **arrays: Any) -> None:
     """Write ``arrays`` to ``path`` atomically (temp file + ``os.replace``)."""
+    import numpy as np  # only the embedding caches need it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp.npz")
     try:
         with os.fdopen(fd, "wb") as fh:
-            import numpy as np
-
             np.savez(fh, **arrays)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)

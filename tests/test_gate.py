@@ -22,12 +22,14 @@ from pathlib import Path
 
 import pytest
 
+from harness._run import RunConfig
+
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "data" / "cenfobank.csv"
 SEED = ROOT.parent / "shared" / "fixtures" / "seed_failures.json"
 if not SEED.exists():  # a copy travels with the repo (the read-only shared/ is beside CI's clone only)
     SEED = ROOT / "tests" / "data" / "seed_failures.json"
-PER_SET = 20  # the main job's default probe_limit
+PER_SET = RunConfig().probe_limit  # what the main job answers per set by default
 
 sys.path.insert(0, str(ROOT / "probes"))
 
@@ -39,7 +41,7 @@ def _items():
     data = load_qa_csv(CSV)
     sets = load_probe_sets(probe_dir_for(CSV, ROOT / "data" / "probes"))
     verbatim = [ProbeItem(f"verbatim-{r.row}", "verbatim", r.question, "es", r.row, "csv") for r in data.rows]
-    items = {"verbatim": sample(verbatim, PER_SET)} | {n: sample(its, PER_SET) for n, its in sets.items()}
+    items = {"verbatim": sample(verbatim, RunConfig().verbatim_limit)} | {n: sample(its, PER_SET) for n, its in sets.items()}
     return data, sets, items
 
 
