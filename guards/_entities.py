@@ -45,6 +45,23 @@ foundation ministerio ministry municipalidad empresa empresas company restaurant
 restaurant restaurants hotel hoteles clinica hospital cevicheria picanteria pasteleria panaderia
 """.split())
 
+NAMED_ORG_WORDS = frozenset("""
+asociacion asociaciones association federacion federation agencia agencias agency club clubes museo museum
+biblioteca library iglesia parroquia church posta casa liga league camara chamber gremio sindicato union
+consorcio corporacion corporation compania operador operadora tienda radio hostal hostel albergue refugio
+lodge ong
+""".split())
+"""Words that name an organisation only with a capitalised name after them ("la Casa de Guías de
+Huaraz", "Radio Programas"): a lower-case word after them is a common noun ("la casa de mi tía").
+Not "grupo", "canal" or "centro": "el grupo de WhatsApp", "mi canal de YouTube", "el Centro de Lima"."""
+
+SUFFIX_ORG_WORDS = frozenset("""
+tours tour travel travels trails treks trekking adventures adventure expeditions expediciones viajes
+airlines airways bank school academy institute university college club group hostel lodge hotel
+restaurant company inc sac eirl ltd corp
+""".split())
+"""Capitalised words that end an organisation's name ("Cordillera Tours", "Inca Peaks Trekking")."""
+
 CONNECTORS = frozenset("de del la el los las of the san santa st".split())
 
 BEFORE_ACRONYM = frozenset("el la los las del al en con de desde por at the of from in to with".split())
@@ -151,15 +168,28 @@ class Names:
         """Whether ``text`` names the institution itself (typos forgiven)."""
         return any(near(w, self.self_names) is not None for w in fold(text).split() if len(w) > 3)
 
-    def knows(self, name: list[str]) -> bool:
-        """Whether the CSV mentions the name (as a phrase, or as its acronym)."""
+    def knows(self, name: list[str], span: list[str] | None = None) -> bool:
+        """Whether the CSV mentions the name (as a phrase, or as its acronym).
+
+        ``span`` is the whole mention, organisation word included ("Municipalidad
+        de Huaraz"): a one-word name that the CSV uses only on its own (the town
+        "Huaraz") is then known only if the CSV has the whole mention, or calls
+        itself by that organisation word ("la academia de Huancayo" in an
+        academy's CSV may mean the academy)."""
         plains = [_plain(t) for t in name]
+        loose = span is None or _plain(span[0]) in self.words
         if " " + " ".join(plains) + " " in self.text:
-            return True
+            return loose or len(plains) > 1 or self.has_phrase(span) or plains[0] in self.self_names
         core = [p for p in plains if p not in CONNECTORS]
         if len(core) != 1:
             return False
-        return core[0] in self.acronyms or near(core[0], self.words) is not None
+        if core[0] in self.acronyms or core[0] in self.self_names:
+            return True
+        return near(core[0], self.words) is not None and (loose or self.has_phrase(span))
+
+    def has_phrase(self, tokens: list[str]) -> bool:
+        """Whether the CSV's folded text holds ``tokens`` as one phrase."""
+        return " " + " ".join(_plain(t) for t in tokens if t not in _BREAK) + " " in self.text
 
 
 def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda w: False) -> list[str]:
@@ -174,7 +204,13 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
     i = 0
     while i < len(tokens):
         word = _plain(tokens[i])
-        if word in ORG_WORDS:
+        suffix = _suffix_name(tokens, i, no_case)
+        if suffix and not names.knows(tokens[suffix:i + 1]):
+            found.append(" ".join(tokens[suffix:i + 1]))
+            i += 1
+            continue
+        strict = word in NAMED_ORG_WORDS and word not in ORG_WORDS
+        if word in ORG_WORDS or (strict and not no_case):
             j, after_of = i + 1, False
             while j < len(tokens) and _plain(tokens[j]) in CONNECTORS:
                 after_of = after_of or _plain(tokens[j]) in ("de", "del", "of")
@@ -188,7 +224,8 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
                     name.append(tok)  # "Universidad Andina del Cusco"
                 elif capital and plain not in ORG_WORDS:
                     name.append(tok)
-                elif after_of and not name and plain not in STOP_WORDS and plain not in ORG_WORDS and len(plain) > 2:
+                elif (after_of and not strict and not name and plain not in STOP_WORDS
+                      and plain not in ORG_WORDS and len(plain) > 2):
                     name.append(tok)  # "universidad de piura", "instituto de idiomas Británico"
                     loose = True
                 else:
@@ -196,7 +233,7 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
                 j += 1
             if loose and len(name) == 1 and known(_plain(name[0])):
                 name = []  # "el restaurante de los alumnos": a common word, no name
-            if name and not names.knows(name):
+            if name and not names.knows(name, tokens[i:j]):
                 found.append(" ".join(tokens[i:j]))
             i = max(j, i + 1)
             continue
@@ -207,6 +244,18 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
             found.append(core)
         i += 1
     return found
+
+
+def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
+    """Start of a name ending at ``tokens[i]`` with a :data:`SUFFIX_ORG_WORDS`
+    word ("Inca Peaks Trekking"), when the words before it are capitalised."""
+    if no_case or _plain(tokens[i]) not in SUFFIX_ORG_WORDS or not _is_name(tokens[i]):
+        return None
+    start = i
+    while start > 0 and _is_name(tokens[start - 1]) and tokens[start - 1] not in _BREAK \
+            and _plain(tokens[start - 1]) not in STOP_WORDS:
+        start -= 1
+    return start if start < i else None
 
 
 def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:

@@ -61,6 +61,23 @@ def test_foreign_organisations_are_found_and_own_names_are_not():
     assert names.mentions_self("¿wayra tiene becas?") and names.mentions_self("la wyara")
 
 
+def test_organisations_named_by_a_suffix_or_a_place_the_csv_knows_alone():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    # a capitalised name ending in an organisation word, English style
+    assert foreign_names("does Inca Peaks Trekking run the Salkantay trek?", names) == ["Inca Peaks Trekking"]
+    assert foreign_names("¿qué precio tiene el tour en Cordillera Tours?", names) == ["Cordillera Tours"]
+    # the CSV knows the town, not the town's municipality or another academy there
+    assert foreign_names("¿la Municipalidad de Huancayo da licencias?", names) == ["Municipalidad de Huancayo"]
+    assert foreign_names("¿la Asociación de Guías de Huancayo da cursos?", names)
+    assert not foreign_names("¿La academia de Huancayo tiene clases los sábados?", names)  # it calls itself "academia"
+    assert foreign_names("¿La Universidad de Huancayo tiene clases los sábados?", names)
+    # words that name an organisation only with a capitalised name after them
+    assert not foreign_names("la casa de mi tía queda lejos, ¿tienen clases virtuales?", names)
+    assert not foreign_names("¿me agregan al grupo de WhatsApp del nivel?", names)
+    assert not foreign_names("¿tienen sede en el Centro de Huancayo?", names)
+    assert not foreign_names("does your school have Zoom classes?", names)  # lower-case "school"
+
+
 def test_generic_advice_requests_are_caught_unless_tied_to_the_institution():
     names = Names([line for line in CSV_TEXT.splitlines()[1:]])
     assert asks_generic_advice("pásame la receta del ají de gallina", names, " ") == "receta"
