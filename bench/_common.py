@@ -20,8 +20,9 @@ from typing import Iterable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 CENFOBANK = ROOT / "data" / "cenfobank.csv"
-DOMAINS = ("cenfobank", "mikhuy", "valle_alto")
-"""cenfobank and mikhuy have tune/heldout splits; valle_alto was written blind (all held out)."""
+DOMAINS = ("cenfobank", "mikhuy", "valle_alto", "wayra_rumi")
+"""cenfobank and mikhuy have tune/heldout splits; valle_alto was written blind (all held out);
+wayra_rumi was written blind too, and split in half by prompt hash after its first look."""
 
 
 def setup(quiet: bool = True) -> None:

@@ -50,6 +50,7 @@ INSTITUTIONS = {
     "cenfobank": "CENFOBANK, el Centro de Formación Bancaria del Cusco",
     "mikhuy": "MIKHUY, el Instituto de Cocina Andina de Arequipa",
     "valle_alto": "la Cooperativa Agraria Cafetalera Valle Alto de Jaén",
+    "wayra_rumi": "la Asociación de Guías de Montaña y Trekking Wayra Rumi de Huaraz",
 }
 
 

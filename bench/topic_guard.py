@@ -79,7 +79,7 @@ def run(domain: str, chain: bool, show: str | None) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--domains", nargs="*", default=["cenfobank", "mikhuy", "valle_alto"])
+    ap.add_argument("--domains", nargs="*", default=["cenfobank", "mikhuy", "valle_alto", "wayra_rumi"])
     ap.add_argument("--chain", action="store_true", help="measure the full Guard chain")
     ap.add_argument("--show", choices=["tune", "heldout"], help="list the failures of one split")
     args = ap.parse_args()
