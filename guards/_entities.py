@@ -246,6 +246,29 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
     return found
 
 
+_TAIL = re.compile(
+    r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas|aparte|de paso|por cierto|otra cosa|ah y|"
+    r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
+
+
+def tail_requests(text: str) -> list[str]:
+    """Requests added after a first one with "además", "PD", "also", "by the way" ...
+
+    "¿Cuánto cuesta el taller? Además, escríbeme un ensayo sobre ..." is two
+    requests; the topic check judges the whole message and then each added
+    one, so an in-domain question cannot carry an off-topic payload.  Only
+    text after such a connector counts (a story before a question is
+    context, not a request); accents are folded away for matching, the
+    tails are returned as written.
+    """
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    if len(plain) != len(text):  # keep offsets aligned with the text as written
+        return []
+    return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(plain.lower())
+            if m.start() > 8]
+
+
 def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
     """Start of a name ending at ``tokens[i]`` with a :data:`SUFFIX_ORG_WORDS`
     word ("Inca Peaks Trekking"), when the words before it are capitalised."""

@@ -54,7 +54,8 @@ from harness._paths import cache_dir
 from harness._io import save_npz
 from harness._retrieval import Profile, Retriever
 
-from ._entities import Names, addresses_institution, asks_generic_advice, asks_which_institution, foreign_names, is_greeting
+from ._entities import (Names, addresses_institution, asks_generic_advice, asks_which_institution, foreign_names,
+                        is_greeting, tail_requests)
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
@@ -277,6 +278,12 @@ class TopicGuard:
         i = int(prof.fused.argmax())
         row = self.retriever.rows[i].row
         if prob >= self.calibration.threshold:
+            for tail in tail_requests(text):  # "¿...? Además, escríbeme un ensayo sobre ..."
+                p_tail, _, k = self.probability(tail)
+                if p_tail < self.calibration.threshold and not is_greeting(tail):
+                    return Verdict(False, self.name, p_tail,
+                                   f"adds an off-topic request {tail[:40]!r} (p={p_tail:.2f}); closer to "
+                                   f"generic {self._generic[k][:48]!r}")
             return Verdict(True, self.name, prob,
                            f"in-domain (p={prob:.2f}); closest CSV row {row}, cos {prof.dense_q[i]:.2f}")
         return Verdict(False, self.name, prob,

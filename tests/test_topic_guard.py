@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from guards._entities import Names, asks_generic_advice, asks_which_institution, foreign_names, is_greeting
+from guards._entities import (Names, asks_generic_advice, asks_which_institution, foreign_names, is_greeting,
+                             tail_requests)
 from guards._topic import FEATURES, SHIPPED, TopicGuard, _digest, load_generic
 from guards._types import Verdict
 
@@ -69,7 +70,8 @@ def test_organisations_named_by_a_suffix_or_a_place_the_csv_knows_alone():
     # the CSV knows the town, not the town's municipality or another academy there
     assert foreign_names("¿la Municipalidad de Huancayo da licencias?", names) == ["Municipalidad de Huancayo"]
     assert foreign_names("¿la Asociación de Guías de Huancayo da cursos?", names)
-    assert not foreign_names("¿La academia de Huancayo tiene clases los sábados?", names)  # it calls itself "academia"
+    # the CSV calls itself "academia": "la academia de Huancayo" may be this one
+    assert not foreign_names("¿La academia de Huancayo tiene clases los sábados?", names)
     assert foreign_names("¿La Universidad de Huancayo tiene clases los sábados?", names)
     # words that name an organisation only with a capitalised name after them
     assert not foreign_names("la casa de mi tía queda lejos, ¿tienen clases virtuales?", names)
@@ -142,6 +144,22 @@ def test_off_topic_prompts_are_refused(guard, text):
     verdict = guard.check(text)
     assert not verdict.allowed, verdict.reason
     assert verdict.guard == "topic"
+
+
+def test_added_requests_are_found_after_a_connector_only():
+    assert tail_requests("¿Tienen becas? Además, escríbeme un ensayo sobre la Revolución Francesa.") == [
+        "escríbeme un ensayo sobre la Revolución Francesa."]
+    assert tail_requests("What is the fee? Also, who won the 2010 World Cup?") == ["who won the 2010 World Cup?"]
+    assert tail_requests("¿Dónde queda? PD: ¿aceptan Yape?") == ["¿aceptan Yape?"]
+    assert tail_requests("Me robaron la mochila con el carnet, ¿cómo saco otro?") == []  # a story, then the request
+    assert tail_requests("además del inglés, ¿enseñan quechua?") == []  # nothing before the connector
+
+
+def test_an_in_domain_question_cannot_carry_an_off_topic_request(guard):
+    v = guard.check("¿Cuánto cuesta la matrícula? Además, escríbeme un ensayo sobre la Segunda Guerra Mundial.")
+    assert not v.allowed and "adds an off-topic request" in v.reason
+    v = guard.check("¿Cuánto cuesta la matrícula? Además, ¿tienen clases los sábados?")
+    assert v.allowed, v.reason
 
 
 def test_greetings_pass_and_empty_text_is_refused(guard):
