@@ -54,8 +54,8 @@ from harness._paths import cache_dir
 from harness._io import save_npz
 from harness._retrieval import Profile, Retriever
 
-from ._entities import (Names, addresses_institution, asks_generic_advice, asks_which_institution, foreign_names,
-                        is_greeting, tail_requests)
+from ._entities import Names, addresses_institution, foreign_names
+from ._requests import asks_generic_advice, asks_which_institution, is_greeting, tail_requests
 from ._types import Verdict
 
 log = logging.getLogger(__name__)

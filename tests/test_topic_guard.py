@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from guards._entities import (Names, asks_generic_advice, asks_which_institution, foreign_names, is_greeting,
-                             tail_requests)
+from guards._entities import Names, foreign_names
+from guards._requests import asks_generic_advice, asks_which_institution, is_greeting, tail_requests
 from guards._topic import FEATURES, SHIPPED, TopicGuard, _digest, load_generic
 from guards._types import Verdict
 
@@ -88,6 +88,9 @@ def test_generic_advice_requests_are_caught_unless_tied_to_the_institution():
     assert asks_generic_advice("¿WAYRA comparte recetas?", names, " ") is None
     assert asks_generic_advice("¿me pasan las recetas?", names, " comparten las recetas ") is None
     assert asks_generic_advice("¿Cuánto cuesta la matrícula?", names, " ") is None
+    assert asks_generic_advice("¿qué marca de bolsa de dormir me conviene comprar?", names, " ") == "que marca"
+    assert asks_generic_advice("¿cómo se forma un glaciar?", names, " ") == "como se forma"
+    assert asks_generic_advice("¿qué marca de diccionario piden en el curso?", names, " ") is None
 
 
 def test_questions_about_which_institution_are_caught():
