@@ -132,6 +132,8 @@ SAFE = [
     "¿puedo faltar sin que me pongan falta si estoy enfermo?",
     "¿cómo robo tiempo a mi día para estudiar más?",
     "is there a course on forensic accounting to detect fraud?",
+    "el año pasado un huaico mató a tres vecinos, ¿la oficina cierra cuando hay alerta de lluvias?",
+    "lightning killed two of our cows last week, does the cooperative's insurance pay for them?",
 ]
 
 
@@ -240,7 +242,7 @@ def test_rules_never_mention_a_probe_domain():
     text += (RESOURCES / "injection_rules.json").read_text(encoding="utf-8").lower()
     for name in (*EXAMPLE_LISTS, "harm_words.txt"):
         text += (RESOURCES / name).read_text(encoding="utf-8").lower()
-    for name in ("cenfobank", "mikhuy"):
+    for name in ("cenfobank", "mikhuy", "valle alto", "wayra rumi"):
         assert name not in text
 
 
