@@ -4,7 +4,11 @@ Retrieval must match "monthly fee?" to "¿Cuánto cuesta la pensión?" and
 "profes" to "docentes" with no model in the loop.  Each line below is one
 concept, Spanish words then ``|`` then English words: that ask for the same thing in an institution's FAQ (price,
 schedule, enrolment, refund, teachers ...) plus common nouns of everyday
-fields (food, money, study, health, travel, technology).  The lexical index
+fields (food, money, study, health, travel, technology), and what people ask
+institutions of some twenty other kinds (tour operators and guides, hotels,
+health posts, vets, farms and cooperatives, utilities, municipalities,
+libraries, radios, gyms, schools, churches, shops, transport, NGOs): book,
+cancel, rent, borrow, luggage, receipt, permit, appointment, harvest, meter ...  The lexical index
 adds the concept as an extra term next to each word's stem, on both the CSV
 side and the query side, so the concept matches across synonyms and
 languages while the word itself still matches exactly.
@@ -86,6 +90,132 @@ manana mananas | morning mornings
 tarde tardes | afternoon afternoons
 idioma idiomas ingles espanol quechua | language languages english spanish
 comer comida comidas almuerzo | eat eating food meal meals lunch
+equipaje equipajes maleta maletas mochila mochilas valija valijas bulto bultos | luggage baggage suitcase suitcases backpack backpacks bag bags
+guardar guardan guardo guardarropa custodia dejar | storage store stored stow
+casillero casilleros locker lockers | locker lockers
+reserva reservas reservar reservo reservacion reservaciones separar separo | booking bookings book reservation reservations reserve
+cancelar cancelo cancelacion anular anulacion | cancel cancels cancellation cancelling canceled cancelled
+confirmar confirmo confirmacion confirmado | confirm confirms confirmation confirmed
+cupo cupos vacante vacantes disponibilidad disponible | availability available vacancy vacancies spots
+boleto boletos pasaje pasajes ticket tickets | ticket tickets fare fares
+tour tours excursion excursiones paseo paseos recorrido recorridos | tour tours excursion excursions outing sightseeing
+viaje viajes viajar viajero viajeros | travel traveling travelling traveler travelers journey
+guia guias guiado | guide guides guided
+porteador porteadores arriero arrieros | porter porters muleteer
+mula mulas burro burros caballo caballos acemila acemilas | mule mules donkey donkeys horse horses
+caminata caminatas trekking | hike hikes hiking trek trekking
+sendero senderos ruta rutas trocha | trail trails route routes path
+cumbre cumbres cima nevado nevados montana montanas | summit peak peaks mountain mountains
+laguna lagunas lago lagos | lake lakes lagoon
+campamento campamentos acampar camping | camp camping campsite campground
+carpa carpas | tent tents
+cuerda cuerdas soga sogas | rope ropes
+botas botines calzado zapatillas | boots boot footwear sneakers
+casco cascos | helmet helmets
+mapa mapas croquis | map maps
+altura altitud soroche aclimatacion aclimatar | altitude elevation acclimatization acclimatisation
+clima climatico temperatura | weather climate temperature
+lluvia lluvias llueve lluvioso | rain rains raining rainy
+temporada temporadas | season seasons seasonal
+peso pesa pesan kilo kilos kilogramos | weight weigh weighs kilo kilos kilograms
+reglamento reglas regla normas norma | rules rule regulations policy policies
+seguridad vigilancia serenazgo | safety security patrol
+emergencia emergencias urgencia urgencias | emergency emergencies urgent
+auxilios botiquin paramedico paramedicos | aid paramedic paramedics medkit
+hotel hoteles hostal hostales hospedaje alojamiento albergue hospedarme alojarme | hotel hotels hostel hostels lodging accommodation
+habitacion habitaciones cuarto cuartos | room rooms bedroom
+cama camas camarote camarotes litera literas | bed beds bunk bunks
+desayuno desayunos | breakfast breakfasts
+llave llaves | key keys
+wifi | wifi wireless hotspot
+partida partidas salida salidas | departure departures depart departs
+recoger recojo recogen recogida | pickup collect collection
+entrega entregar entregan envio envios enviar delivery despacho reparto | delivery deliver deliveries shipping ship
+encomienda encomiendas paquete paquetes | parcel parcels package packages courier
+alquiler alquilar alquilan alquilo rentar arriendo arrendar | rent rental renting hire lease
+prestar prestan presta prestado | borrow borrowing borrowed
+renovar renovacion renuevo | renew renewal renewing
+perdi perdido perdida perder extravio extraviado | lost lose loss
+reponer reposicion reemplazar reemplazo duplicado | replace replacement duplicate reissue
+firma firmar firmo | sign signature signing
+votar voto votos votacion eleccion elecciones | vote votes voting election elections
+donar donacion donaciones donativo | donate donation donations
+voluntario voluntarios voluntaria voluntariado | volunteer volunteers volunteering
+vacuna vacunas vacunar vacunacion | vaccine vaccines vaccinate vaccination shot shots
+mascota mascotas perro perros gato gatos | pet pets dog dogs cat cats
+veterinario veterinaria veterinarios | vet vets veterinary veterinarian
+corte cortes cortaron apagon apagones | outage outages cutoff disconnection blackout
+conexion conexiones | connection connections hookup
+medidor medidores | meter meters
+agua potable desague alcantarillado | water sewage sewer potable
+luz electricidad electrico energia | electricity electric power light energy
+recibo recibos factura facturas comprobante comprobantes | receipt receipts invoice invoices bill bills
+deuda deudas mora adeudo | debt debts overdue arrears
+multa multas sancion sanciones penalidad penalidades | penalty penalties fine fines sanction
+socio socios socia asociado asociados miembro miembros membresia membresias afiliado afiliados | member members membership memberships partner partners affiliate
+asamblea asambleas reunion reuniones junta | assembly meeting meetings
+cosecha cosechas cosechar | harvest harvests harvesting
+cultivo cultivos sembrar siembra | crop crops planting sowing
+granja granjas chacra chacras | farm farms plot field
+cooperativa cooperativas | cooperative cooperatives coop
+almacen almacenes acopio | warehouse warehouses storehouse stockpile
+tienda tiendas bodega bodegas | shop shops
+comprar compra compras vender venden venta ventas | buy buying purchase purchases sell selling
+garantia garantias | warranty guarantee
+farmacia farmacias botica boticas | pharmacy pharmacies drugstore chemist
+medicina medicinas medicamento medicamentos pastilla pastillas remedio remedios | medicine medicines medication drug drugs pills
+receta recetas recetario | prescription prescriptions recipe recipes
+doctor doctora doctores medico medicos medica | doctor doctors physician
+enfermera enfermeras enfermero enfermeria | nurse nurses nursing
+posta postas clinica clinicas hospital hospitales policlinico | clinic clinics hospital hospitals healthcare
+consulta consultas chequeo chequeos | consultation consultations checkup checkups
+cita citas | appointment appointments
+municipalidad municipio alcaldia alcalde | municipality council mayor townhall
+licencia licencias brevete | license licence licenses licences
+manejar manejo conducir chofer choferes conductor conductores | driving drive driver drivers chauffeur
+permiso permisos | permit permits permission
+dni identidad cedula pasaporte | identification identity passport
+tarjeta tarjetas carnet carnets credencial | card cards badge
+emisora emisoras radio radial | radio broadcast
+anuncio anuncios aviso avisos comunicado comunicados publicidad | announcement announcements notice advertisement
+gimnasio gimnasios | gym gyms fitness
+entrenador entrenadores entrenamiento entrenar rutina rutinas | trainer coach coaches training workout workouts routine
+deporte deportes deportivo | sport sports
+universidad universidades | university universities college
+cachimbo cachimbos ingresante ingresantes | freshman freshmen fresher
+iglesia iglesias parroquia templo capilla | church churches parish chapel temple
+misa misas culto | mass masses worship
+bautizo bautismo bautizar | baptism christening baptize
+matrimonio boda bodas casarse casamiento | wedding weddings marriage marry
+funeraria funerarias velorio velatorio sepelio entierro | funeral funerals wake burial
+cementerio nicho nichos | cemetery grave niche
+defuncion fallecido fallecimiento difunto | death deceased died
+auditorio salon salones sala salas | hall halls auditorium venue
+oficina oficinas | office offices
+recepcion recepcionista | reception receptionist
+ventanilla ventanillas mostrador | counter counters window desk
+coordinador coordinadora coordinacion | coordinator coordinators coordination
+gerente gerencia administrador administradora encargado encargada | manager management administrator supervisor
+dueno duena propietario propietaria | owner owners landlord proprietor
+inquilino inquilinos | tenant tenants
+jato casa casas vivienda domicilio | house home household residence
+dinero plata lucas soles | money bucks soles
+sencillo vuelto monedas moneda | coins coin
+impuesto impuestos tributo tributos arbitrios predial | tax taxes levy property
+basura residuos desechos | garbage trash rubbish waste
+mantenimiento reparacion reparar arreglo averia | maintenance repair repairs fix broken breakdown
+incluye incluido incluyen incluida | include includes included inclusive
+llevar llevo traer traigo | bring carry pack
+ropa abrigo abrigos casaca casacas | clothes clothing coat coats warm
+vuelo vuelos aeropuerto avion | flight flights airport plane
+terminal terminales terrapuerto | terminal station depot
+retraso demora demoras atraso | delay delays delayed late
+discapacidad discapacitado accesible accesibilidad | disability disabled accessible accessibility wheelchair
+formulario formularios solicitud solicitudes ficha fichas | form forms request requests
+plazo plazos vencimiento vence vencer caduca | deadline deadlines due expiry expires expiration
+abierto abierta abren abre | open opens opening
+cerrado cerrada cierran cierra | closed close closes closing
+gratis gratuito gratuita gratuitos | free complimentary
 """.strip().splitlines()
 
 
