@@ -227,5 +227,3 @@ def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
 def addresses_institution(text: str, names: Names) -> bool:
     """Whether ``text`` speaks to the institution (:data:`ADDRESS_WORDS`) or names it."""
     return bool(set(fold(text).split()) & ADDRESS_WORDS) or names.mentions_self(text)
-
-

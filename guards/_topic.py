@@ -31,7 +31,10 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    chit-chat; a prompt naming an organisation the CSV does not know ("la
    Universidad de Salamanca", "el BBVA"), opening "¿Qué universidad ...?",
    or asking for a recipe / tips without naming a course, a class or the
-   institution is refused (:mod:`guards._entities`).
+   institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
+   After the model: a request added after "además", "PD", "also", "by the
+   way" is judged on its own, so an in-domain question cannot carry an
+   off-topic one.
 
 ``score`` is the model's probability that the prompt is in-domain (greetings
 score 1.0, foreign organisations 0.0).
