@@ -178,6 +178,10 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
         strict = word in NAMED_ORG_WORDS and word not in ORG_WORDS
         if word in ORG_WORDS or (strict and not no_case):
             j, after_of = i + 1, False
+            if (not no_case and j + 2 < len(tokens) and tokens[j].isalpha() and tokens[j].islower()
+                    and _plain(tokens[j]) not in STOP_WORDS and _plain(tokens[j + 1]) in ("de", "del")
+                    and _is_name(tokens[j + 2])):
+                j += 1  # one adjective first: "la posta médica de Carhuaz", "el hospital regional de Huaraz"
             while j < len(tokens) and _plain(tokens[j]) in CONNECTORS:
                 after_of = after_of or _plain(tokens[j]) in ("de", "del", "of")
                 j += 1

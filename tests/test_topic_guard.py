@@ -73,6 +73,9 @@ def test_organisations_named_by_a_suffix_or_a_place_the_csv_knows_alone():
     # the CSV calls itself "academia": "la academia de Huancayo" may be this one
     assert not foreign_names("¿La academia de Huancayo tiene clases los sábados?", names)
     assert foreign_names("¿La Universidad de Huancayo tiene clases los sábados?", names)
+    # one adjective between the organisation word and its place
+    assert foreign_names("¿el hospital regional de Huancayo atiende de noche?", names)
+    assert not foreign_names("¿la academia nueva de Huancayo tiene becas?", names)  # it calls itself "academia"
     # words that name an organisation only with a capitalised name after them
     assert not foreign_names("la casa de mi tía queda lejos, ¿tienen clases virtuales?", names)
     assert not foreign_names("¿me agregan al grupo de WhatsApp del nivel?", names)
