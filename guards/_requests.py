@@ -39,7 +39,6 @@ university universities institute institutes academy academies school schools co
 """.split())
 """A question opening "¿Qué universidad ...?" / "Which schools ...?" asks about other institutions."""
 
-
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
                "tips for", "tips to", "consejos para", "que me recomiendas", "recomiendame",
                "recommend me", "ideas de", "ideas para", "ideas for", "translate", "traduce", "traduceme",
@@ -47,7 +46,6 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "where can i buy", "where to buy", "where do i buy", "que marca", "mejor marca", "what brand",
                "which brand", "best brand", "como se forma", "como se forman")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
-
 
 CONTEXT_WORDS = frozenset("""
 curso cursos taller talleres clase clases carrera carreras programa programas modulo modulos enseñan
@@ -80,12 +78,9 @@ def tail_requests(text: str) -> list[str]:
     context, not a request); accents are folded away for matching, the
     tails are returned as written.
     """
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    if len(plain) != len(text):  # keep offsets aligned with the text as written
-        return []
-    return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(plain.lower())
-            if m.start() > 8]
+    # one character for one character, so offsets in ``plain`` are offsets in ``text``
+    plain = "".join((unicodedata.normalize("NFKD", c) or c)[0] for c in text).lower()
+    return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(plain) if m.start() > 8]
 
 
 def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:

@@ -157,6 +157,8 @@ def test_added_requests_are_found_after_a_connector_only():
         "escríbeme un ensayo sobre la Revolución Francesa."]
     assert tail_requests("What is the fee? Also, who won the 2010 World Cup?") == ["who won the 2010 World Cup?"]
     assert tail_requests("¿Dónde queda? PD: ¿aceptan Yape?") == ["¿aceptan Yape?"]
+    # characters that decompose to several (a ligature) keep the offsets right
+    assert tail_requests("¿Qué ofrecen? Además, explícame la ﬁlosofía griega.") == ["explícame la ﬁlosofía griega."]
     assert tail_requests("Me robaron la mochila con el carnet, ¿cómo saco otro?") == []  # a story, then the request
     assert tail_requests("además del inglés, ¿enseñan quechua?") == []  # nothing before the connector
 
