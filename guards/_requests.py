@@ -11,6 +11,9 @@
   de ... me conviene?") that name no course, class or the institution.
 * :func:`tail_requests` finds requests added after a first one ("¿...?
   Además, escríbeme un ensayo ..."), which the topic guard judges on their own.
+* :func:`asks_about_elsewhere` finds a request about a place the CSV never
+  names ("the easiest route up Kilimanjaro", "visitar Machu Picchu") that
+  does not speak to the institution.
 
 All are domain-agnostic: the only domain knowledge is
 :class:`guards._entities.Names`, built from the CSV's text.
@@ -20,10 +23,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from harness._lexical import fold
 
-from ._entities import Names
+from ._entities import Names, _WORD, _BREAK, _is_name, _plain, addresses_institution
 
 GREETING_WORDS = frozenset("""
 hola holaa holi ola buenas buenos buen dia dias tarde tardes noche noches saludos saludo que tal
@@ -109,4 +113,50 @@ def asks_which_institution(text: str, names: Names) -> str | None:
     words = fold(text).split()
     if len(words) >= 2 and words[0] in WHICH and words[1] in EDU_WORDS and not names.mentions_self(text):
         return " ".join(words[:2])
+    return None
+
+
+PLACE_PREPOSITIONS = frozenset("en in a al to up hasta visitar visit visiting around near cerca".split())
+"""A capitalised name right after one of these is a place the request is about ("en los Alpes")."""
+
+WH_WORDS = frozenset("como cuanto cuanta cuantos cuantas cual cuales que donde cuando quien quienes how what "
+                     "which where when who whats".split())
+"""The request is a wh-question: a yes/no question ("¿El certificado vale en Lima?", "¿Hay treks en
+Bolivia?") asks about the institution's own offer, so it is left to the topic model."""
+
+ORIGIN_WORDS = frozenset("soy vengo vivo llego from writing live living am".split())
+"""Words that make a place the sender's origin, not the subject ("soy de Paruro", "I'm writing from Chile")."""
+
+
+def asks_about_elsewhere(text: str, names: Names, known: Callable[[str], bool]) -> str | None:
+    """The unknown place a request is about, if any.
+
+    A capitalised name (not all capitals, 4+ letters) after a place
+    preposition (:data:`PLACE_PREPOSITIONS`, articles skipped), in the last
+    sentence of ``text`` when that sentence is a wh-question
+    (:data:`WH_WORDS`), that the CSV never uses (``known``: the retriever's
+    vocabulary test, which forgives typos and knows glossary words such as
+    month names), when the text does not speak to the institution
+    (:func:`addresses_institution`, :data:`CONTEXT_WORDS`) and the place is
+    not the sender's origin.  Lower-case or all-capital text has no names to
+    see, so the rule stays silent there.
+    """
+    if text == text.lower() or text == text.upper():
+        return None
+    words = set(fold(text).split())
+    if words & CONTEXT_WORDS or words & ORIGIN_WORDS or addresses_institution(text, names):
+        return None
+    tokens = _WORD.findall(text.rstrip(" ?!.\n\t¿¡"))
+    last = max((i for i, t in enumerate(tokens) if t in _BREAK), default=-1)
+    tokens = tokens[last + 1:]
+    if not {_plain(t) for t in tokens} & WH_WORDS:
+        return None
+    for i in range(1, len(tokens)):
+        j = i - 1
+        while j > 0 and _plain(tokens[j]) in ("el", "la", "los", "las", "the"):
+            j -= 1
+        tok = tokens[i]
+        if (_plain(tokens[j]) in PLACE_PREPOSITIONS and _is_name(tok) and not tok.isupper()
+                and len(tok) >= 4 and not known(_plain(tok))):
+            return tok
     return None

@@ -58,7 +58,8 @@ from harness._io import save_npz
 from harness._retrieval import Profile, Retriever
 
 from ._entities import Names, addresses_institution, foreign_names
-from ._requests import asks_generic_advice, asks_which_institution, is_greeting, tail_requests
+from ._requests import (asks_about_elsewhere, asks_generic_advice, asks_which_institution, is_greeting,
+                        tail_requests)
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
@@ -274,6 +275,9 @@ class TopicGuard:
         which = asks_which_institution(text, self.names)
         if which:
             return Verdict(False, self.name, 0.0, f"asks {which!r}: about other institutions, not this one")
+        place = asks_about_elsewhere(text, self.names, self.retriever.is_known)
+        if place:
+            return Verdict(False, self.name, 0.0, f"asks about {place!r}, a place this assistant has no information about")
         advice = asks_generic_advice(text, self.names, self._questions)
         if advice:
             return Verdict(False, self.name, 0.0, f"asks for generic advice ({advice!r}), not about the institution")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from guards._entities import Names, foreign_names
-from guards._requests import asks_generic_advice, asks_which_institution, is_greeting, tail_requests
+from guards._requests import (asks_about_elsewhere, asks_generic_advice, asks_which_institution, is_greeting,
+                             tail_requests)
 from guards._topic import FEATURES, SHIPPED, TopicGuard, _digest, load_generic
 from guards._types import Verdict
 
@@ -96,6 +97,24 @@ def test_generic_advice_requests_are_caught_unless_tied_to_the_institution():
     assert asks_generic_advice("¿qué marca de diccionario piden en el curso?", names, " ") is None
 
 
+def test_wh_questions_about_a_place_the_csv_never_names_are_caught(retriever):
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    known = retriever.is_known
+    assert asks_about_elsewhere("what's the easiest route up Kilimanjaro?", names, known) == "Kilimanjaro"
+    assert asks_about_elsewhere("¿Cuál es el mejor mes para visitar Machu Picchu?", names, known) == "Machu"
+    assert asks_about_elsewhere("¿Cómo se calcula el riesgo de aludes en los Alpes?", names, known) == "Alpes"
+    # the CSV names the town; a yes/no question asks about the institution's own offer
+    assert asks_about_elsewhere("¿Qué se puede visitar en Huancayo?", names, known) is None
+    assert asks_about_elsewhere("¿El certificado vale en Lima?", names, known) is None
+    # tied to the institution, the sender's origin, or no capitals to read
+    assert asks_about_elsewhere("¿Cuánto cuesta el curso en Lima?", names, known) is None
+    assert asks_about_elsewhere("¿Tienen sede en Arequipa?", names, known) is None
+    assert asks_about_elsewhere("Soy de Paruro, ¿cuánto es la matrícula?", names, known) is None
+    assert asks_about_elsewhere("I'm writing from Chile: how much is the fee?", names, known) is None
+    assert asks_about_elsewhere("Vivo en Lima. ¿Cuánto es la matrícula?", names, known) is None
+    assert asks_about_elsewhere("que ruta hay a kilimanjaro", names, known) is None
+
+
 def test_questions_about_which_institution_are_caught():
     names = Names([line for line in CSV_TEXT.splitlines()[1:]])
     assert asks_which_institution("¿Qué universidad enseña francés en Lima?", names) == "que universidad"
@@ -145,6 +164,7 @@ def test_in_domain_prompts_pass(guard, text):
     "What is the speed of light?",
     "¿Cuánto cuesta la matrícula en la Universidad de Salamanca?",
     "¿El Instituto Cultural Británico tiene clases los sábados?",
+    "¿Cuál es la mejor época para visitar Machu Picchu?",
 ])
 def test_off_topic_prompts_are_refused(guard, text):
     verdict = guard.check(text)
