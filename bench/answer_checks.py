@@ -13,6 +13,13 @@ after tuning: the closest stand-in for an unseen domain).
     python bench/answer_checks.py --split tune    # while tuning rules
     python bench/answer_checks.py --errors        # list every mistake
     python bench/answer_checks.py --timing        # mean / max ms per answer
+    python bench/answer_checks.py --runs reports/*/   # re-check kept runs' raw answers
+
+``--runs`` re-runs the checks (today's code) on the raw model answers of kept
+runs (``answers.jsonl``; systems tuned, grounded and base), each against its
+run's whole CSV, and prints per CSV how many answers have an unsupported fact
+and which kinds of fact were flagged: the check on real outputs of a model,
+not only on the hand-written set.
 """
 
 from __future__ import annotations
@@ -86,6 +93,36 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.2f}" if b else "-"
 
 
+def recheck_runs(run_dirs: list[Path]) -> list[str]:
+    """Per CSV: answers re-checked, answers with an unsupported fact, flagged facts by kind."""
+    from collections import Counter
+
+    indexes: dict[str, FactIndex] = {}
+    answers: Counter = Counter()
+    flagged: Counter = Counter()
+    kinds: dict[str, Counter] = {}
+    for run in run_dirs:
+        path = run / "answers.jsonl"
+        if not path.exists():
+            continue
+        csv = json.loads((run / "run.json").read_text(encoding="utf-8"))["csv"]["path"]
+        csv_path = Path(csv) if Path(csv).is_absolute() else ROOT / csv
+        if csv not in indexes:
+            indexes[csv] = FactIndex.from_rows(load_qa_csv(csv_path).rows)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            if rec["system"] not in ("tuned", "grounded", "base"):
+                continue
+            found = [f for f in run_checks(rec["prompt"], rec["raw_answer"], indexes[csv])
+                     if f.kind == "unsupported_fact"]
+            answers[csv] += 1
+            flagged[csv] += bool(found)
+            for f in found:
+                kinds.setdefault(csv, Counter())[f.detail.split(" ")[0]] += 1
+    return [f"{csv}: {flagged[csv]} of {answers[csv]} raw answers with an unsupported fact; flagged facts: "
+            + ", ".join(f"{k} {n}" for k, n in kinds.get(csv, Counter()).most_common()) for csv in sorted(answers)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=EVAL)
@@ -93,8 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("tune", "heldout", "blind", "all"), default="all")
     parser.add_argument("--errors", action="store_true", help="list the items with wrong kinds")
     parser.add_argument("--timing", action="store_true")
+    parser.add_argument("--runs", type=Path, nargs="+", help="re-check the raw answers of these kept runs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.runs:
+        sys.stdout.write("\n".join(recheck_runs(args.runs)) + "\n")
+        return 0
     items = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
     splits = ("tune", "heldout", "blind") if args.split == "all" else (args.split,)
     items = [i for i in items if i["split"] in splits]

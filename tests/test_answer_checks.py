@@ -24,6 +24,7 @@ if not SEED.exists():  # a copy travels with the repo (the read-only shared/ is 
 if not SEED.exists():  # a checkout where shared/ sits inside the repository
     SEED = ROOT / "shared" / "fixtures" / "seed_failures.json"
 DOMAINS = {"cenfobank": ROOT / "data" / "cenfobank.csv", "mikhuy": ROOT / "data" / "mikhuy.csv",
+           "wayra_rumi": ROOT / "data" / "wayra_rumi.csv",
            "qallariy": ROOT / "tests" / "data" / "qallariy.csv"}
 EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
 # seed labels -> check kinds; unsafe_prompt / off_topic belong to the input guard
@@ -77,6 +78,16 @@ def test_no_csv_answer_is_flagged(domain, index):
                for r in rows]
     flagged = [x for x in flagged if x[1]]
     assert not flagged, f"{domain}: {flagged[:5]}"
+
+
+@pytest.mark.parametrize("csv_path", sorted((ROOT / "data").glob("*.csv")), ids=lambda p: p.stem)
+def test_no_csv_answer_states_an_unsupported_fact(csv_path):
+    """Every shipped CSV, the blind ones included: against the whole CSV and against its own row."""
+    rows = load_qa_csv(csv_path).rows
+    whole = FactIndex.from_rows(rows)
+    flagged = [(r.row, f.text) for r in rows for idx in (whole, FactIndex.from_rows([r]))
+               for f in check_unsupported_fact(r.question, r.answer, idx)]
+    assert not flagged, f"{csv_path.stem}: {flagged[:5]}"
 
 
 @pytest.mark.parametrize("domain", ["cenfobank", "mikhuy"])
@@ -139,6 +150,32 @@ def test_wrong_or_invented_fact_is_flagged(small, answer, text):
     assert [f.text for f in check_unsupported_fact("", answer, small)] == [text]
 
 
+MEASURE_CSV = ("La cumbre está a 5,350 m y la caminata sube 850 metros. Cada mula carga 40 kg. "
+               "El cartucho de gas pesa 230 g, la bolsa de dormir resiste -15 °C y la botella es de 1.5 litros. "
+               "El lote tiene 12 años.")
+
+
+@pytest.mark.parametrize("answer", [
+    "La cumbre está a 5350 metros.", "La cumbre está a 5.35 km.", "Sube 850 m.", "La mula carga 40 kilos.",
+    "Pesa 230 gramos.", "Resiste -15 °C.", "Resiste hasta -15 ºC.", "Es de 1500 ml.", "Es de 1.5 L... o 1.5 litros.",
+])
+def test_same_measure_written_differently_is_supported(answer):
+    assert check_unsupported_fact("", answer, FactIndex.from_texts([MEASURE_CSV])) == []
+
+
+@pytest.mark.parametrize("answer, text", [
+    ("La grieta tiene 12 m.", "12 m"),  # the CSV's 12 is a number of years, not of metres
+    ("La mula carga 230 kg.", "230 kg"), ("La cumbre está a 5,530 m.", "5,530 m"),
+    ("Resiste 15 °C.", "15 °C"), ("Pesa 40 g.", "40 g"), ("Cuesta 40 euros.", "40 euros"),
+])
+def test_measure_with_another_value_or_unit_is_flagged(answer, text):
+    assert [f.text for f in check_unsupported_fact("", answer, FactIndex.from_texts([MEASURE_CSV]))] == [text]
+
+
+def test_auxiliary_ha_is_not_a_measure():
+    assert check_unsupported_fact("", "En 2023 ha sido un buen año.", FactIndex.from_texts(["Desde 2023."])) == []
+
+
 def test_fact_in_question_is_supported(small):
     assert check_unsupported_fact("¿Es verdad que cuesta S/ 999?", "No, S/ 999 no es el precio.", small) == []
     assert check_unsupported_fact("¿Y el escenario 5?", "En el escenario 5 no aplica.", small) == []
@@ -188,7 +225,8 @@ def test_findings_are_spans_of_the_answer(index):
 
 
 @pytest.mark.parametrize("unit", ["a", "1 ", "S/ 1 ", "@", "www.", ". everybody", "(1) ", "Aa de ", "«", "1:1",
-                                  "muy ", "\n", "12/12/", "Lo siento, no puedo ", "é"])
+                                  "muy ", "\n", "12/12/", "Lo siento, no puedo ", "é", "uno dos ", "veinte y ",
+                                  "5 m ", "-1 °C "])
 def test_long_adversarial_input_is_fast(small, unit):
     answer = unit * (20_000 // len(unit))
     t0 = time.process_time()

@@ -29,8 +29,8 @@ class Fact:
     """One fact found in a text.
 
     ``kind`` is one of ``url``, ``email``, ``handle``, ``date``, ``time``,
-    ``amount``, ``percent``, ``phone``, ``duration``, ``number``; ``value``
-    is its normal form (see the module docstring); ``raw`` is the plain
+    ``amount``, ``percent``, ``phone``, ``duration``, ``measure``,
+    ``number``; ``value`` is its normal form (see the module docstring); ``raw`` is the plain
     number as written, when there is one.
     """
 
@@ -66,6 +66,13 @@ _UNIT = (r"(anos?|meses|mes|semanas?|dias?|horas?|hrs?|minutos?|min|semestres?|t
          r"years?|months?|weeks?|days?|hours?|minutes?|semesters?)")
 UNIT_WORD = re.compile(rf"{_UNIT}(?![\w])")
 NUM_BEFORE_UNIT = re.compile(rf"(?<![\w.,])({NUM}|medio|media|un|una|one)\s+(?:(?:mas|more)\s+)?$")
+_MEASURE_UNIT = (
+    r"(km|kilometros?|kilometers?|kilometres?|msnm|m\.s\.n\.m\.?|metros?|meters?|metres?|mts?|m|cm|"
+    r"centimetros?|centimeters?|mm|milimetros?|kg|kgs|kilos?|kilogramos?|kilograms?|g|gr|grs|gramos?|grams?|"
+    r"mg|miligramos?|toneladas?|tons?|litros?|liters?|litres?|lts?|ml|mililitros?|hectareas?|hectares?|"
+    r"m2|m\u00b2|[\u00b0\u00ba] ?c|grados? (?:centigrados|celsius)|degrees? (?:celsius|c))")
+MEASURE_UNIT = re.compile(rf"(?<=[\d\s]){_MEASURE_UNIT}(?![\w\u00b2])")
+NUM_BEFORE_MEASURE = re.compile(rf"(?<![\w.,/:@$])(-\s?)?({DIGITS}|{WORDS_RUN})\s?$")
 RANGE_HEAD = re.compile(rf"(?<![\w.,])({NUM})\s*(?:-|\u2013|a|al|y|o|hasta|to|or|and)\s*$")
 NUMBER = re.compile(rf"(?<![\w.,/:@$-])({DIGITS})(?![\w\u00b0\u00ba]|[.,]\d)")
 
@@ -77,12 +84,36 @@ _CURRENCY = {"s/": "PEN", "s/.": "PEN", "soles": "PEN", "sol": "PEN", "pen": "PE
              "$": "USD", "$/": "USD", "$/.": "USD", "us$": "USD", "usd": "USD", "dolares": "USD",
              "dolar": "USD", "dollars": "USD", "dollar": "USD",
              "\u20ac": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR"}
+# measure unit -> (class, factor): millimetres, milligrams, millilitres, square metres, degrees Celsius
+_MEASURES = {word: (cls, factor) for cls, factor, words in (
+    ("len", 1_000_000, "km kilometro kilometer kilometre"),
+    ("len", 1000, "m mt metro meter metre msnm m.s.n.m"),
+    ("len", 10, "cm centimetro centimeter"),
+    ("len", 1, "mm milimetro"),
+    ("mass", 1_000_000_000, "tonelada ton"),
+    ("mass", 1_000_000, "kg kgs kilo kilogramo kilogram"),
+    ("mass", 1000, "g gr grs gramo gram"),
+    ("mass", 1, "mg miligramo"),
+    ("vol", 1000, "litro liter litre lt"),
+    ("vol", 1, "ml mililitro"),
+    ("area", 10_000, "hectarea hectare"),
+    ("area", 1, "m2 m\u00b2"),
+    ("temp", 1, "c grado degree"),
+) for word in words.split()}
+
 # unit -> (class, factor): months, days, minutes
 _UNITS = {"ano": ("m", 12), "year": ("m", 12), "semestre": ("m", 6), "semester": ("m", 6),
           "trimestre": ("m", 3), "bimestre": ("m", 2), "mes": ("m", 1), "month": ("m", 1),
           "semana": ("d", 7), "week": ("d", 7), "dia": ("d", 1), "day": ("d", 1),
           "hora": ("t", 60), "hour": ("t", 60), "hr": ("t", 60), "minuto": ("t", 1),
           "minute": ("t", 1), "min": ("t", 1)}
+
+
+def _measure(unit: str) -> tuple[str, float]:
+    w = unit.split()[0].rstrip(".").lstrip("\u00b0\u00ba").strip() or "c"
+    if w not in _MEASURES and w.endswith("s"):
+        w = w[:-1]
+    return _MEASURES.get(w, ("len", 1))
 
 
 def _unit(word: str) -> tuple[str, int]:
@@ -143,6 +174,7 @@ class _Scanner:
             scan_times(self)
             if _PHONE_HINT.search(s):
                 self._phones()
+        self._measures(digits)
         self._durations()
         self._numbers(digits)
         self.facts.sort(key=lambda f: f.start)
@@ -182,6 +214,23 @@ class _Scanner:
             m = before.search(s, max(0, a.start() - window), a.start())
             if m and self.free(m.start(), a.end()):
                 yield m.start(), a.end(), m.group(1), a
+
+    def _measures(self, digits: bool) -> None:
+        """"5,350 m", "4.9 km", "230 g", "-15 °C", "dos litros": a quantity with a unit of
+        length, mass, volume, area or temperature, normalised to millimetres, milligrams, millilitres,
+        square metres or degrees (the sign kept for degrees only)."""
+        s = self.s
+        for unit in MEASURE_UNIT.finditer(s):  # unit first, then the number just before it
+            m = NUM_BEFORE_MEASURE.search(s, max(0, unit.start() - 40), unit.start())
+            if not m or not self.free(m.start(), unit.end()) or (not digits and not m.group(2)[:1].isalpha()):
+                continue
+            v = number_value(m.group(2))
+            if v is None:
+                continue
+            cls, factor = _measure(unit.group(1))
+            sign = -1.0 if m.group(1) and cls == "temp" else 1.0
+            start = m.start(1) if m.group(1) and cls == "temp" else m.start(2)
+            self.add("measure", (cls, canon(sign * v * factor)), start, unit.end(), canon(v))
 
     def _durations(self) -> None:
         s = self.s

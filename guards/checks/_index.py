@@ -54,6 +54,7 @@ class FactIndex:
     bare: frozenset = frozenset()
     percents: frozenset = frozenset()
     durations: frozenset = frozenset()
+    measures: frozenset = frozenset()
     dates: frozenset = frozenset()
     times: frozenset = frozenset()
     phones: frozenset = frozenset()
@@ -78,7 +79,7 @@ class FactIndex:
     def from_texts(cls, texts: Iterable[str]) -> "FactIndex":
         """Index of plain texts (both question and answer of a row count)."""
         acc: dict[str, set] = {k: set() for k in (
-            "amounts", "numbers", "bare", "percents", "durations", "dates", "times", "phones",
+            "amounts", "numbers", "bare", "percents", "durations", "measures", "dates", "times", "phones",
             "emails", "urls", "hosts", "handles", "vocab", "lower_vocab", "cap_vocab")}
         stems: list[str] = []
         for text in texts:
@@ -145,6 +146,8 @@ def _index_fact(f: Fact, acc: dict[str, set]) -> None:
         acc["percents"].add(f.value)
     elif kind == "duration":
         acc["durations"].add(f.value)
+    elif kind == "measure":
+        acc["measures"].add(f.value)
     elif kind == "date":
         for d, m, y in f.value:
             acc["dates"].add((d, m, y))

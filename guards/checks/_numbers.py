@@ -138,6 +138,11 @@ def parse_digits(literal: str) -> float | None:
         return None
 
 
+MAX_NUMBER_WORDS = 12
+"""Longest run of words read as one number ("dos mil trescientos cuarenta y cinco" is 6): a longer
+run is a list, and only its tail can be the number, which keeps a long run linear to read."""
+
+
 def number_value(literal: str) -> float | None:
     """Value of a folded digit literal or run of number words.
 
@@ -149,7 +154,7 @@ def number_value(literal: str) -> float | None:
     if literal[0].isdigit():
         return parse_digits(literal)
     tokens = literal.split()
-    for i in range(len(tokens)):
+    for i in range(max(0, len(tokens) - MAX_NUMBER_WORDS), len(tokens)):
         # "un diez" is 10, "dos y tres" is 3: the longest tail that is one number
         value = words_value(" ".join(tokens[i:]))
         if value is not None:

@@ -71,6 +71,8 @@ def fact_supported(f: Fact, idx: FactIndex) -> bool:
         return v in idx.percents
     if kind == "duration":
         return v in idx.durations
+    if kind == "measure":  # "120 cm" is not supported by a "120" of another kind
+        return v in idx.measures or f.raw in idx.bare
     if kind == "date":
         return _date_ok(v, idx)
     if kind == "time":
@@ -145,7 +147,7 @@ def _describe(f: Fact, idx: FactIndex) -> str:
         hint = ", ".join(f"{a:g}" for a in near)
         return f"amount {f.text!r} is not in the CSV" + (f" (closest there: {hint})" if hint else "")
     label = {"number": "number", "percent": "percentage", "duration": "duration", "date": "date",
-             "time": "time", "phone": "phone number", "email": "e-mail", "url": "URL",
+             "time": "time", "measure": "measure", "phone": "phone number", "email": "e-mail", "url": "URL",
              "handle": "social handle"}.get(kind, kind)
     return f"{label} {f.text!r} is not in the CSV"
 
