@@ -14,12 +14,17 @@ after tuning: the closest stand-in for an unseen domain).
     python bench/answer_checks.py --errors        # list every mistake
     python bench/answer_checks.py --timing        # mean / max ms per answer
     python bench/answer_checks.py --runs reports/*/   # re-check kept runs' raw answers
+    python bench/answer_checks.py --runs reports/*/ --guarded   # the guarded model with/without grounding
 
 ``--runs`` re-runs the checks (today's code) on the raw model answers of kept
 runs (``answers.jsonl``; systems tuned, grounded and base), each against its
 run's whole CSV, and prints per CSV how many answers have an unsupported fact
 and which kinds of fact were flagged: the check on real outputs of a model,
-not only on the hand-written set.
+not only on the hand-written set.  With ``--guarded`` it instead puts each
+run's guarded in-domain raw answers (verbatim, paraphrase, hard-benign, odd
+format) through today's ``GuardedModel`` twice, without and with the
+grounding check (``ungrounded``), and prints ROUGE-L, fact recall and the
+fallback rate of what the user would see, side by side.
 """
 
 from __future__ import annotations
@@ -123,6 +128,45 @@ def recheck_runs(run_dirs: list[Path]) -> list[str]:
             + ", ".join(f"{k} {n}" for k, n in kinds.get(csv, Counter()).most_common()) for csv in sorted(answers)]
 
 
+def guarded_recheck(run_dirs: list[Path]) -> list[str]:
+    """Per run: the guarded model's in-domain answers without / with the grounding check."""
+    from guards import GuardedModel
+    from harness._generator import TableGenerator
+    from harness._retrieval import Retriever
+    from harness._scoring import fact_recall, rouge_l
+
+    lines = []
+    for run in run_dirs:
+        path = run / "answers.jsonl"
+        if not path.exists():
+            continue
+        csv = json.loads((run / "run.json").read_text(encoding="utf-8"))["csv"]["path"]
+        csv_path = Path(csv) if Path(csv).is_absolute() else ROOT / csv
+        recs = [r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+                if r["system"] == "guarded" and r["set"] in ("verbatim", "paraphrase", "hard_benign", "odd_format")]
+        if not recs:
+            continue
+        retriever = Retriever.from_csv(csv_path)
+        model = GuardedModel.from_csv(str(csv_path), TableGenerator({}), retriever=retriever)
+        threshold = retriever.support_threshold
+        cells = []
+        for on in (False, True):
+            retriever.support_threshold = threshold if on else -1.0
+            res = model.ask_many([r["prompt"] for r in recs], answers=[r["raw_answer"] for r in recs])
+            shown = [x.answer for x in res]
+            refs = [r["reference"] or "" for r in recs]
+            rouge = rouge_l(shown, refs)
+            facts = [fact_recall(a, ref) for a, ref in zip(shown, refs)]
+            facts = [f for f in facts if f is not None]
+            cells.append(f"ROUGE-L {sum(rouge) / len(rouge):.3f}, fact recall "
+                         f"{sum(facts) / max(1, len(facts)):.3f}, fallback "
+                         f"{100 * sum(x.action == 'fallback' for x in res) / len(res):.0f} %")
+        retriever.support_threshold = threshold
+        lines.append(f"{run.name} ({csv_path.stem}, {len(recs)} in-domain, threshold {threshold:.3f}): "
+                     f"without grounding check {cells[0]}; with {cells[1]}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=EVAL)
@@ -131,10 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the items with wrong kinds")
     parser.add_argument("--timing", action="store_true")
     parser.add_argument("--runs", type=Path, nargs="+", help="re-check the raw answers of these kept runs")
+    parser.add_argument("--guarded", action="store_true",
+                        help="with --runs: the guarded model's answers without / with the grounding check")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.runs:
-        sys.stdout.write("\n".join(recheck_runs(args.runs)) + "\n")
+        lines = guarded_recheck(args.runs) if args.guarded else recheck_runs(args.runs)
+        sys.stdout.write("\n".join(lines) + "\n")
         return 0
     items = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
     splits = ("tune", "heldout", "blind") if args.split == "all" else (args.split,)

@@ -47,7 +47,8 @@ class Finding:
 
     Attributes:
         kind: one of ``repetition``, ``unsupported_fact``, ``stray_token``,
-            ``truncated``, ``refusal``, ``no_direct_answer``.
+            ``truncated``, ``refusal``, ``no_direct_answer`` (the answer
+            checks), or ``ungrounded`` (the guarded model's grounding check).
         start: offset of the offending span in the answer (characters).
         end: end offset (exclusive) of the span.
         text: the offending text itself (``answer[start:end]``).

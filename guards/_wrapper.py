@@ -4,7 +4,11 @@
 says so (no generation happens), and after generation repairs or replaces the
 answer: a loop is cut, stray tokens are removed, and an answer with an
 unsupported fact (or any other blocking finding) is replaced by the closest
-CSV answer.  Any error in a guard refuses: fail closed.
+CSV answer.  So is an answer that passes every check but is about none of
+the retrieved rows (finding ``ungrounded``): its e5 cosine to the closest of
+their answers is below the retriever's ``support_threshold``, the median
+cosine of a CSV answer to its nearest other answer.  Any error in a guard
+refuses: fail closed.
 """
 
 from __future__ import annotations
@@ -128,6 +132,24 @@ class GuardedModel:
         retriever = retriever or Retriever.from_csv(csv_path)
         return cls(generator, Guard.from_retriever(retriever), OutputGuard.from_csv(csv_path), retriever, grounded)
 
+    def _ungrounded(self, text: str, raw: str, hits: Sequence[Any]) -> Finding | None:
+        """An ``ungrounded`` finding when ``text`` is about none of the ``hits`` (see the module
+        docstring); ``None`` when it is, or when the retriever cannot tell (no hits, no threshold)."""
+        threshold = getattr(self.retriever, "support_threshold", None)
+        if not hits or threshold is None or threshold <= -1.0:
+            return None
+        rows = [h.row for h in hits]
+        try:
+            support = float(self.retriever.answer_support(text, rows))
+        except Exception as exc:  # fail closed: an answer that cannot be checked is not shown
+            log.exception("grounding check failed")
+            return Finding("ungrounded", 0, len(raw), raw, f"grounding check error ({type(exc).__name__})")
+        if support >= threshold:
+            return None
+        return Finding("ungrounded", 0, len(raw), raw,
+                       f"about none of the retrieved rows {rows}: cosine {support:.3f} to the closest of their "
+                       f"answers, below {threshold:.3f} (the median cosine of a CSV answer to its nearest other one)")
+
     def _all_rows(self):
         if not self._rows:
             self._rows = tuple(self.retriever.rows)
@@ -174,17 +196,21 @@ class GuardedModel:
             log.exception("output guard failed")
             out = OutputVerdict(False, (), f"output guard error ({type(exc).__name__})")
             hits = []
-        if out.allowed:
-            return GuardedAnswer(question, raw, "answered", verdict, out, raw, latency_ms=latency)
         kinds = out.kinds()
         text, action = raw, "answered"
-        if kinds <= {"repetition", "stray_token", "refusal"} and kinds:
+        if not out.allowed and kinds <= {"repetition", "stray_token", "refusal"} and kinds:
             if "repetition" in kinds:
                 text, action = _cut_loop(text, out.findings), "cut"
             if "stray_token" in kinds and text:
                 text, action = _strip_tokens(text, [f for f in out.findings if f.end <= len(text)]), "cleaned" if action == "answered" else action
-            if text:
+        elif not out.allowed:
+            text = ""
+        if text:
+            off = None if "refusal" in kinds else self._ungrounded(text, raw, hits)  # a refusal is safe as it is
+            if off is None:
                 return GuardedAnswer(question, text, action, verdict, out, raw, latency_ms=latency)
+            out = OutputVerdict(False, tuple(sorted((*out.findings, off), key=lambda f: (f.start, f.end, f.kind))),
+                                f"blocked: ungrounded; {off.detail}")
         if hits:
             top = hits[0]
             return GuardedAnswer(question, top.answer, "fallback", verdict, out, raw, top.row, latency)

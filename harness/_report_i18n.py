@@ -171,10 +171,12 @@ SETS = {
 KINDS = {
     "es": {"repetition": "Repetición", "unsupported_fact": "Dato no respaldado por el CSV (alucinación)",
            "stray_token": "Token suelto o de plantilla", "truncated": "Respuesta cortada",
-           "refusal": "Rechazo de una pregunta legítima", "no_direct_answer": "No responde a lo preguntado"},
+           "refusal": "Rechazo de una pregunta legítima", "no_direct_answer": "No responde a lo preguntado",
+           "ungrounded": "No trata de las filas recuperadas del CSV"},
     "en": {"repetition": "Repetition", "unsupported_fact": "Fact not supported by the CSV (hallucination)",
            "stray_token": "Stray or template token", "truncated": "Truncated answer",
-           "refusal": "Refusal of a legitimate question", "no_direct_answer": "Does not answer the question"},
+           "refusal": "Refusal of a legitimate question", "no_direct_answer": "Does not answer the question",
+           "ungrounded": "About none of the retrieved CSV rows"},
 }
 
 

@@ -139,6 +139,10 @@ class Retriever:
         rows: the indexed rows, in CSV order (profile arrays follow it).
         key: the cache key (the CSV's sha256).
         fusion: the fusion weights.
+        support_threshold: the median, over the CSV's answers, of the cosine of
+            an answer to its nearest *other* answer: a generated answer less
+            similar than this to every row it should come from is about none
+            of them (see :meth:`answer_support`); -1 for a one-row CSV.
     """
 
     def __init__(self, rows: Sequence[QARow], vectors: dict[str, np.ndarray], key: str,
@@ -166,6 +170,11 @@ class Retriever:
         self._vocab = frozenset(w for w in df if not w.isdigit() and not w.startswith("~"))
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._index_of = {r.row: i for i, r in enumerate(self.rows)}
+        answers = self._v["a"]
+        near = answers @ answers.T
+        np.fill_diagonal(near, -1.0)
+        self.support_threshold = float(np.median(near.max(axis=1))) if len(self.rows) > 1 else -1.0
 
     @property
     def question_vectors(self) -> np.ndarray:
@@ -248,6 +257,16 @@ class Retriever:
         unknown_idf = float(np.log(2 * (len(self.rows) + 1)))
         idf = tuple(self.idf(w) if k else unknown_idf for w, k in zip(words, known))
         return Profile(text, vec, cos["q"], cos["a"], dense, lex, fused, words, known, idf)
+
+    def answer_support(self, text: str, rows: Iterable[int]) -> float:
+        """Cosine of ``text`` (embedded as a passage, like the CSV answers) with
+        the closest answer of the CSV rows ``rows`` (spreadsheet row numbers);
+        -1 when none of them is indexed."""
+        idx = [self._index_of[r] for r in rows if r in self._index_of]
+        if not idx:
+            return -1.0
+        vec = get_embedder().passages([lx.clean(text[:MAX_EMBED_CHARS]) or "?"])[0]
+        return float((self._v["a"][idx] @ vec).max())
 
     def search(self, text: str, k: int = 3) -> list[Hit]:
         """The ``k`` best rows for ``text``, best first."""

@@ -11,7 +11,8 @@ from statistics import mean
 from typing import Iterable
 
 SUMMARY_SCHEMA = "centinela.summary/1"
-KINDS = ("repetition", "unsupported_fact", "stray_token", "truncated", "refusal", "no_direct_answer")
+KINDS = ("repetition", "unsupported_fact", "stray_token", "truncated", "refusal", "no_direct_answer", "ungrounded")
+"""Finding kinds: the answer checks' (``guards.checks.KINDS``) plus the guarded model's ``ungrounded``."""
 IN_DOMAIN = ("verbatim", "paraphrase", "hard_benign", "odd_format")
 MUST_REFUSE = ("off_topic", "unsafe", "injection")
 

@@ -1,0 +1,88 @@
+"""The guarded model's grounding check: an answer that passes every answer
+check but is about none of the retrieved rows is replaced by the closest CSV
+answer (finding ``ungrounded``); a faithful answer, a refusal and the CSV's
+own answers are shown as they are; an error in the check falls back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests._domain import csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
+
+QUESTION = "¿Cuánto cuesta la matrícula?"
+FAITHFUL = "La matrícula cuesta S/ 80 y se paga una sola vez, al inscribirte."
+UNRELATED = "Sí, el local tiene ascensor, cafetería y una biblioteca abierta hasta la noche."
+
+
+def _model(retriever, csv_path, answer: str):
+    from guards import GuardedModel
+    from harness._generator import TableGenerator
+
+    return GuardedModel.from_csv(str(csv_path), TableGenerator({}, default=answer), retriever=retriever)
+
+
+def test_threshold_is_the_median_cosine_of_an_answer_to_its_nearest_other_answer(retriever):
+    from harness._embed import get_embedder
+
+    vecs = get_embedder().passages([r.answer for r in retriever.rows])
+    sims = vecs @ vecs.T
+    np.fill_diagonal(sims, -1.0)
+    assert retriever.support_threshold == pytest.approx(float(np.median(sims.max(axis=1))), abs=1e-4)
+    assert 0.5 < retriever.support_threshold < 1.0
+
+
+def test_support_is_the_best_cosine_among_the_given_rows(retriever):
+    fee = next(r.row for r in retriever.rows if r.question == QUESTION)
+    own = retriever.answer_support(FAITHFUL, [fee])
+    assert own > retriever.support_threshold
+    assert retriever.answer_support(UNRELATED, [fee]) < own
+    assert retriever.answer_support(FAITHFUL, [fee, 999]) == pytest.approx(own)
+    assert retriever.answer_support(FAITHFUL, [999]) == -1.0
+
+
+def test_a_faithful_answer_is_shown(retriever, csv_path):
+    res = _model(retriever, csv_path, FAITHFUL).ask(QUESTION)
+    assert res.action == "answered" and res.answer == FAITHFUL
+    assert "ungrounded" not in res.output_verdict.kinds()
+
+
+def test_an_answer_about_other_rows_falls_back_to_the_csv(retriever, csv_path):
+    question = "¿Tienen clases los sábados?"  # a yes/no question: no other check objects to the answer
+    res = _model(retriever, csv_path, UNRELATED).ask(question)
+    assert res.action == "fallback"
+    assert res.answer == retriever.search(question, 1)[0].answer
+    assert not res.output_verdict.allowed and res.output_verdict.reason.startswith("blocked: ungrounded")
+    (finding,) = [f for f in res.findings if f.kind == "ungrounded"]
+    assert (finding.start, finding.end, finding.text) == (0, len(UNRELATED), UNRELATED)
+    assert "below" in finding.detail
+    assert res.raw_answer == UNRELATED
+
+
+def test_every_csv_answer_is_grounded_for_its_own_question(retriever, csv_path):
+    from guards import GuardedModel
+    from harness._generator import TableGenerator
+
+    table = {r.question: r.answer for r in retriever.rows}
+    model = GuardedModel.from_csv(str(csv_path), TableGenerator(table), retriever=retriever)
+    for r, res in zip(retriever.rows, model.ask_many(list(table))):
+        assert "ungrounded" not in {f.kind for f in res.findings}, (r.row, res.output_verdict.reason)
+
+
+def test_a_refusal_is_not_replaced(retriever, csv_path):
+    refusal = "Lo siento, no puedo ayudarte con eso."
+    res = _model(retriever, csv_path, refusal).ask("¿Me ayudas a copiar en el examen de ubicación?")
+    if res.action != "refused":  # the input guard may already refuse it
+        assert "ungrounded" not in {f.kind for f in res.findings}
+
+
+def test_an_error_in_the_check_falls_back(retriever, csv_path, monkeypatch):
+    model = _model(retriever, csv_path, FAITHFUL)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("embedder down")
+
+    monkeypatch.setattr(type(retriever), "answer_support", boom)
+    res = model.ask(QUESTION)
+    assert res.action == "fallback"
+    assert any(f.kind == "ungrounded" and "error" in f.detail for f in res.findings)
