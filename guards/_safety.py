@@ -111,6 +111,8 @@ class SafetyRules:
     evasion: tuple[re.Pattern, ...]
     cues: tuple[tuple[str, re.Pattern], ...]
     relabel: tuple[tuple[str, str, re.Pattern], ...] = ()
+    report_clause: tuple[re.Pattern, ...] = ()
+    report_subject: tuple[re.Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ def load_rules(name: str = "safety_rules.json") -> SafetyRules:
     lists = {key: compile_list(data[key], f"{name}:{key}", macros)
              for key in ("intent", "purpose", "protective", "protective_after", "negation",
                          "evasion_strong", "evasion")}
+    lists.update({key: compile_list(data.get(key, []), f"{name}:{key}", macros)
+                  for key in ("report_clause", "report_subject")})
     cues = tuple((c["name"], compile_pattern(c["pattern"], f"{name}:cues", macros)) for c in data["cues"])
     relabel = tuple((r["from"], r["to"], compile_pattern(r["pattern"], f"{name}:relabel", macros))
                     for r in data.get("relabel", ()))
@@ -210,6 +214,8 @@ class SafetyGuard:
             return 1.0
         protected_at = _last_end(rules.protective, prefix)
         asked_at = _last_end(rules.intent, prefix)
+        if asked_at < 0 and self._reported(text, m, prefix):
+            return 0.0
         if protected_at >= 0 and protected_at >= asked_at:
             return 0.3
         if any_search(rules.protective_after, text[m.end():m.end() + 40]):
@@ -218,6 +224,16 @@ class SafetyGuard:
                 or any_search(rules.intent, m.group())):
             return 1.0
         return 0.5
+
+    def _reported(self, text: str, m: re.Match, prefix: str) -> bool:
+        """The act is reported, not requested: its clause tells an event ("escuché que
+        mataron a ...", "vi cómo un vigilante golpeaba ...") or a third party acts right
+        before it ("un chico se drogó", "el chocolate puede matar a un perro")."""
+        rules = self._rules
+        if any_search(rules.report_subject, prefix):
+            return True
+        start = max(max(text.rfind(c, 0, m.start()) for c in ".!?;\n") + 1, m.start() - 2 * PREFIX_CHARS)
+        return any_search(rules.report_clause, text[start:m.end()]) is not None
 
     def judge(self, folded: str) -> HarmFinding:
         """The strongest harm signal in one folded view."""
