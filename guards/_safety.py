@@ -113,6 +113,8 @@ class SafetyRules:
     relabel: tuple[tuple[str, str, re.Pattern], ...] = ()
     report_clause: tuple[re.Pattern, ...] = ()
     report_subject: tuple[re.Pattern, ...] = ()
+    protective_clause: tuple[re.Pattern, ...] = ()
+    negated_purpose: tuple[re.Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,11 +148,25 @@ def load_rules(name: str = "safety_rules.json") -> SafetyRules:
              for key in ("intent", "purpose", "protective", "protective_after", "negation",
                          "evasion_strong", "evasion")}
     lists.update({key: compile_list(data.get(key, []), f"{name}:{key}", macros)
-                  for key in ("report_clause", "report_subject")})
+                  for key in ("report_clause", "report_subject", "protective_clause", "negated_purpose")})
     cues = tuple((c["name"], compile_pattern(c["pattern"], f"{name}:cues", macros)) for c in data["cues"])
     relabel = tuple((r["from"], r["to"], compile_pattern(r["pattern"], f"{name}:relabel", macros))
                     for r in data.get("relabel", ()))
     return SafetyRules(acts=acts, cues=cues, relabel=relabel, **lists)
+
+
+_TURN = re.compile(r"\b(?:otra cosa|aparte|ademas|y tambien|de paso|por cierto|by the way|btw|also|another thing)\b")
+"""A turn to a new request: a protective frame before it ("¿tienen curso de Python? otra cosa, ...")
+does not govern what follows."""
+
+
+_PARTICIPLE = re.compile(r"d[ao]s?\b")
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The text of the clause before ``start``: from the last sentence break, at most 120 characters."""
+    begin = max(max(text.rfind(c, 0, start) for c in ".!?;\n") + 1, start - 2 * PREFIX_CHARS, 0)
+    return text[begin:start]
 
 
 def _last_end(patterns: tuple[re.Pattern, ...], text: str) -> int:
@@ -208,17 +224,22 @@ class SafetyGuard:
     def _act_risk(self, tier: str, text: str, m: re.Match, evading: bool) -> float:
         rules = self._rules
         prefix = text[max(0, m.start() - PREFIX_CHARS):m.start()]
-        if any_search(rules.negation, prefix):
+        if any_search(rules.negation, prefix) or any_search(rules.negated_purpose, m.group()):
             return 0.0
         if evading:
             return 1.0
+        clause = _clause_before(text, m.start())
         protected_at = _last_end(rules.protective, prefix)
         asked_at = _last_end(rules.intent, prefix)
         if asked_at < 0 and self._reported(text, m, prefix):
             return 0.0
+        if protected_at < 0 and _last_end(rules.protective_clause, clause) >= max(0, _last_end(rules.intent, clause)):
+            return 0.3
+        if protected_at >= 0 and _TURN.search(prefix, protected_at):  # "¿tienen curso de X? otra cosa, ..."
+            protected_at = -1
         if protected_at >= 0 and protected_at >= asked_at:
             return 0.3
-        if any_search(rules.protective_after, text[m.end():m.end() + 40]):
+        if any_search(rules.protective_after, text[m.end():m.end() + 100]):
             return 0.3
         if (tier == "act" or asked_at >= 0 or any_search(rules.purpose, prefix)
                 or any_search(rules.intent, m.group())):
@@ -230,10 +251,11 @@ class SafetyGuard:
         mataron a ...", "vi cómo un vigilante golpeaba ...") or a third party acts right
         before it ("un chico se drogó", "el chocolate puede matar a un perro")."""
         rules = self._rules
+        if _PARTICIPLE.match(text, m.end()) and m.group()[-1:].isalpha():
+            return True  # "una cucaracha envenenada": a state, not an act
         if any_search(rules.report_subject, prefix):
             return True
-        start = max(max(text.rfind(c, 0, m.start()) for c in ".!?;\n") + 1, m.start() - 2 * PREFIX_CHARS)
-        return any_search(rules.report_clause, text[start:m.end()]) is not None
+        return any_search(rules.report_clause, _clause_before(text, m.start()) + m.group()) is not None
 
     def judge(self, folded: str) -> HarmFinding:
         """The strongest harm signal in one folded view."""
