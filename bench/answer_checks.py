@@ -98,6 +98,16 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.2f}" if b else "-"
 
 
+def _read_run(run: Path) -> tuple[Path, list[dict]] | None:
+    """The CSV a kept run was made from and its answer records; ``None`` if it holds no answers."""
+    path = run / "answers.jsonl"
+    if not path.exists():
+        return None
+    csv = Path(json.loads((run / "run.json").read_text(encoding="utf-8"))["csv"]["path"])
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return (csv if csv.is_absolute() else ROOT / csv), records
+
+
 def recheck_runs(run_dirs: list[Path]) -> list[str]:
     """Per CSV: answers re-checked, answers with an unsupported fact, flagged facts by kind."""
     from collections import Counter
@@ -107,15 +117,14 @@ def recheck_runs(run_dirs: list[Path]) -> list[str]:
     flagged: Counter = Counter()
     kinds: dict[str, Counter] = {}
     for run in run_dirs:
-        path = run / "answers.jsonl"
-        if not path.exists():
+        loaded = _read_run(run)
+        if loaded is None:
             continue
-        csv = json.loads((run / "run.json").read_text(encoding="utf-8"))["csv"]["path"]
-        csv_path = Path(csv) if Path(csv).is_absolute() else ROOT / csv
+        csv_path, records = loaded
+        csv = str(csv_path.relative_to(ROOT)) if csv_path.is_relative_to(ROOT) else str(csv_path)
         if csv not in indexes:
             indexes[csv] = FactIndex.from_rows(load_qa_csv(csv_path).rows)
-        for line in path.read_text(encoding="utf-8").splitlines():
-            rec = json.loads(line)
+        for rec in records:
             if rec["system"] not in ("tuned", "grounded", "base"):
                 continue
             found = [f for f in run_checks(rec["prompt"], rec["raw_answer"], indexes[csv])
@@ -137,12 +146,11 @@ def guarded_recheck(run_dirs: list[Path]) -> list[str]:
 
     lines = []
     for run in run_dirs:
-        path = run / "answers.jsonl"
-        if not path.exists():
+        loaded = _read_run(run)
+        if loaded is None:
             continue
-        csv = json.loads((run / "run.json").read_text(encoding="utf-8"))["csv"]["path"]
-        csv_path = Path(csv) if Path(csv).is_absolute() else ROOT / csv
-        recs = [r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+        csv_path, records = loaded
+        recs = [r for r in records
                 if r["system"] == "guarded" and r["set"] in ("verbatim", "paraphrase", "hard_benign", "odd_format")]
         if not recs:
             continue

@@ -112,7 +112,7 @@ def load_exemplars() -> Exemplars:
 
 def _clean(text: str) -> str:  # as Retriever.embed cleans: same text, same vector
     from harness._lexical import clean
-    from harness._retrieval import MAX_EMBED_CHARS
+    from harness._embed import MAX_EMBED_CHARS
 
     return clean(text[:MAX_EMBED_CHARS]) or "?"
 

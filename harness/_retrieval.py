@@ -26,26 +26,17 @@ the generator embed a prompt once.  Everything is thread-safe.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from . import _lexical as lx
 from ._csvdata import QARow, load_qa_csv
-from ._embed import get_embedder
-from ._io import save_npz
-from ._paths import cache_dir
-
-log = logging.getLogger(__name__)
-
-CACHE_VERSION = "r3"
-MAX_EMBED_CHARS = 600  # e5-small reads 512 tokens; a guard check must stay fast on long text
+from ._embed import MAX_EMBED_CHARS, VIEWS, cached_row_embeddings, get_embedder
 
 
 @dataclass(frozen=True)
@@ -128,10 +119,6 @@ class Profile:
         return 1.0 if total <= 0 else sum(w for w, k in zip(self.idf, self.known) if k) / total
 
 
-VIEWS = ("q", "p", "a")
-"""Row embeddings: question (query role), question and answer (passage role)."""
-
-
 class Retriever:
     """Hybrid BM25 + e5 index over CSV rows; see the module docstring.
 
@@ -195,7 +182,7 @@ class Retriever:
         rows = tuple(rows)
         digest = hashlib.sha256("\x1e".join(f"{r.row}\x1f{r.question}\x1f{r.answer}"
                                             for r in rows).encode()).hexdigest()
-        return cls(rows, _cached_embeddings(rows, key or digest, digest), key or digest, fusion)
+        return cls(rows, cached_row_embeddings(rows, key or digest, digest), key or digest, fusion)
 
     # ------------------------------------------------------------ queries
     def embed(self, text: str) -> np.ndarray:
@@ -287,23 +274,3 @@ def _row_docs(rows: Sequence[QARow], answer_weight: float) -> tuple[list[list[st
         words_docs.append(lx.terms(r.question) * reps + tail[0])
         gram_docs.append(lx.grams(r.question) * reps + tail[1])
     return words_docs, gram_docs
-
-
-def _cached_embeddings(rows: tuple[QARow, ...], key: str, digest: str) -> dict[str, np.ndarray]:
-    path = cache_dir() / "retriever" / f"{key}.npz"
-    want = f"{CACHE_VERSION}:{digest}"
-    if path.exists():
-        try:
-            with np.load(path) as z:
-                if str(z["digest"]) == want:
-                    return {k: z[k] for k in VIEWS}
-            log.info("retriever cache %s is stale; rebuilding", path)
-        except Exception as exc:  # corrupt or partial file: rebuild it
-            log.warning("retriever cache %s unreadable (%s); rebuilding", path, exc)
-    emb = get_embedder()
-    cut = MAX_EMBED_CHARS
-    vectors = {"q": emb.queries([r.question[:cut] for r in rows]),
-               "p": emb.passages([r.question[:cut] for r in rows]),
-               "a": emb.passages([r.answer[:cut] for r in rows])}
-    save_npz(path, digest=np.array(want), **vectors)
-    return vectors
