@@ -3,8 +3,8 @@
 The guard judges *intent*, not words.  "¿Cómo falsifico billetes?" asks for a
 harmful act; "¿cuánto cuesta el taller de detección de billetes falsos?" names
 the same thing inside a protective frame.  Every rule lives in
-``guards/resources/safety_rules.json`` (see its ``about`` field); this module
-only combines them:
+``guards/resources/safety_rules.json`` (see its ``about`` field);
+:mod:`guards._safety_rules` compiles them and this module only combines them:
 
 * **acts**: per category (violence, weapons, drugs, poisoning, self-harm,
   sexual, hate, harassment, theft, fraud, hacking, cheating, misinformation,
@@ -19,6 +19,12 @@ only combines them:
 * **protective framing** in the 60 characters before the act, and not followed
   by a new request, turns it into a mention: prevention, detection, "qué hacer
   si", a course or workshop ("taller de protocolo ante asaltos").
+* **reports** are not requests: with no request before it, an act told as an
+  event ("escuché que mataron a ...", "un chico se drogó", "el chocolate puede
+  matar a un perro", "I was abused") is cancelled; a verification, legality
+  or fear frame anywhere earlier in its clause ("¿es cierto que ...?", "is it
+  illegal to ...", "I'm scared I'll ...") protects it; a turn to a new request
+  ("¿tienen curso de Python? otra cosa, ...") ends a protective frame.
 * **evasion** ("sin que me atrapen", "without getting caught", "que parezca un
   accidente") marks intent to do harm: the strong forms refuse on their own,
   the weak ones ("a escondidas", "sin su permiso") refuse together with any
@@ -56,12 +62,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from ._lexicon import any_search, compile_list, compile_pattern, load_json
+from ._lexicon import any_search
 from ._normalize import fold, normalize
 from ._safety_embed import Embed, HarmClassifier, embed_text, load_classifier
 from ._safety_model import HarmModel, load_model
+from ._safety_rules import PARTICIPLE, PREFIX_CHARS, TURN, SafetyRules, clause_before, last_end, load_rules
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
@@ -77,46 +83,6 @@ MODEL_WITH_EVASION = 0.2
 """Model probability at which a request with a harm word and weak evasion is refused."""
 MODEL_WITHOUT_HARM_WORD = 0.9
 """Model probability needed when the text holds no word of the harm vocabulary."""
-PREFIX_CHARS = 60
-"""How far before an act intent and protective framing are looked for."""
-
-
-@dataclass(frozen=True)
-class Act:
-    """One category of harmful acts.
-
-    Attributes:
-        category: the name reported in the refusal reason ("fraud", ...).
-        tier: ``"act"`` (harmful unless protected) or ``"intent"`` (also
-            needs a request or evasion).
-        patterns: compiled patterns over folded text.
-    """
-
-    category: str
-    tier: str
-    patterns: tuple[re.Pattern, ...]
-
-
-@dataclass(frozen=True)
-class SafetyRules:
-    """Compiled ``safety_rules.json``; field names follow the JSON keys."""
-
-    acts: tuple[Act, ...]
-    intent: tuple[re.Pattern, ...]
-    purpose: tuple[re.Pattern, ...]
-    protective: tuple[re.Pattern, ...]
-    protective_after: tuple[re.Pattern, ...]
-    negation: tuple[re.Pattern, ...]
-    evasion_strong: tuple[re.Pattern, ...]
-    evasion: tuple[re.Pattern, ...]
-    cues: tuple[tuple[str, re.Pattern], ...]
-    relabel: tuple[tuple[str, str, re.Pattern], ...] = ()
-    report_clause: tuple[re.Pattern, ...] = ()
-    report_subject: tuple[re.Pattern, ...] = ()
-    protective_clause: tuple[re.Pattern, ...] = ()
-    negated_purpose: tuple[re.Pattern, ...] = ()
-
-
 @dataclass(frozen=True)
 class HarmFinding:
     """The strongest harm signal in one text.
@@ -135,47 +101,6 @@ class HarmFinding:
     evidence: str = ""
     view: str = ""
     by_model: str = ""
-
-
-@lru_cache(maxsize=4)
-def load_rules(name: str = "safety_rules.json") -> SafetyRules:
-    """Compile a safety rule file from ``guards/resources/`` (cached)."""
-    data = load_json(name)
-    macros = data.get("macros", {})
-    acts = tuple(Act(a["name"], a["tier"], compile_list(a["patterns"], f"{name}:{a['name']}", macros))
-                 for a in data["acts"])
-    lists = {key: compile_list(data[key], f"{name}:{key}", macros)
-             for key in ("intent", "purpose", "protective", "protective_after", "negation",
-                         "evasion_strong", "evasion")}
-    lists.update({key: compile_list(data.get(key, []), f"{name}:{key}", macros)
-                  for key in ("report_clause", "report_subject", "protective_clause", "negated_purpose")})
-    cues = tuple((c["name"], compile_pattern(c["pattern"], f"{name}:cues", macros)) for c in data["cues"])
-    relabel = tuple((r["from"], r["to"], compile_pattern(r["pattern"], f"{name}:relabel", macros))
-                    for r in data.get("relabel", ()))
-    return SafetyRules(acts=acts, cues=cues, relabel=relabel, **lists)
-
-
-_TURN = re.compile(r"\b(?:otra cosa|aparte|ademas|y tambien|de paso|por cierto|by the way|btw|also|another thing)\b")
-"""A turn to a new request: a protective frame before it ("¿tienen curso de Python? otra cosa, ...")
-does not govern what follows."""
-
-
-_PARTICIPLE = re.compile(r"d[ao]s?\b")
-
-
-def _clause_before(text: str, start: int) -> str:
-    """The text of the clause before ``start``: from the last sentence break, at most 120 characters."""
-    begin = max(max(text.rfind(c, 0, start) for c in ".!?;\n") + 1, start - 2 * PREFIX_CHARS, 0)
-    return text[begin:start]
-
-
-def _last_end(patterns: tuple[re.Pattern, ...], text: str) -> int:
-    """End offset of the last match of any pattern in ``text``; -1 when none."""
-    end = -1
-    for pattern in patterns:
-        for m in pattern.finditer(text):
-            end = max(end, m.end())
-    return end
 
 
 class SafetyGuard:
@@ -228,14 +153,14 @@ class SafetyGuard:
             return 0.0
         if evading:
             return 1.0
-        clause = _clause_before(text, m.start())
-        protected_at = _last_end(rules.protective, prefix)
-        asked_at = _last_end(rules.intent, prefix)
+        clause = clause_before(text, m.start())
+        protected_at = last_end(rules.protective, prefix)
+        asked_at = last_end(rules.intent, prefix)
         if asked_at < 0 and self._reported(text, m, prefix):
             return 0.0
-        if protected_at < 0 and _last_end(rules.protective_clause, clause) >= max(0, _last_end(rules.intent, clause)):
+        if protected_at < 0 and last_end(rules.protective_clause, clause) >= max(0, last_end(rules.intent, clause)):
             return 0.3
-        if protected_at >= 0 and _TURN.search(prefix, protected_at):  # "¿tienen curso de X? otra cosa, ..."
+        if protected_at >= 0 and TURN.search(prefix, protected_at):  # "¿tienen curso de X? otra cosa, ..."
             protected_at = -1
         if protected_at >= 0 and protected_at >= asked_at:
             return 0.3
@@ -251,11 +176,11 @@ class SafetyGuard:
         mataron a ...", "vi cómo un vigilante golpeaba ...") or a third party acts right
         before it ("un chico se drogó", "el chocolate puede matar a un perro")."""
         rules = self._rules
-        if _PARTICIPLE.match(text, m.end()) and m.group()[-1:].isalpha():
+        if PARTICIPLE.match(text, m.end()) and m.group()[-1:].isalpha():
             return True  # "una cucaracha envenenada": a state, not an act
         if any_search(rules.report_subject, prefix):
             return True
-        return any_search(rules.report_clause, _clause_before(text, m.start()) + m.group()) is not None
+        return any_search(rules.report_clause, clause_before(text, m.start()) + m.group()) is not None
 
     def judge(self, folded: str) -> HarmFinding:
         """The strongest harm signal in one folded view."""
