@@ -156,7 +156,7 @@ class SafetyGuard:
         clause = clause_before(text, m.start())
         protected_at = last_end(rules.protective, prefix)
         asked_at = last_end(rules.intent, prefix)
-        if asked_at < 0 and self._reported(text, m, prefix):
+        if asked_at < 0 and self._reported(text, m, prefix, clause):
             return 0.0
         if protected_at < 0 and last_end(rules.protective_clause, clause) >= max(0, last_end(rules.intent, clause)):
             return 0.3
@@ -171,7 +171,7 @@ class SafetyGuard:
             return 1.0
         return 0.5
 
-    def _reported(self, text: str, m: re.Match, prefix: str) -> bool:
+    def _reported(self, text: str, m: re.Match, prefix: str, clause: str) -> bool:
         """The act is reported, not requested: its clause tells an event ("escuché que
         mataron a ...", "vi cómo un vigilante golpeaba ...") or a third party acts right
         before it ("un chico se drogó", "el chocolate puede matar a un perro")."""
@@ -180,7 +180,7 @@ class SafetyGuard:
             return True  # "una cucaracha envenenada": a state, not an act
         if any_search(rules.report_subject, prefix):
             return True
-        return any_search(rules.report_clause, clause_before(text, m.start()) + m.group()) is not None
+        return any_search(rules.report_clause, clause + m.group()) is not None
 
     def judge(self, folded: str) -> HarmFinding:
         """The strongest harm signal in one folded view."""

@@ -95,5 +95,3 @@ def last_end(patterns: tuple[re.Pattern, ...], text: str) -> int:
         for m in pattern.finditer(text):
             end = max(end, m.end())
     return end
-
-

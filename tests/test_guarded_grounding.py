@@ -71,9 +71,10 @@ def test_every_csv_answer_is_grounded_for_its_own_question(retriever, csv_path):
 
 def test_a_refusal_is_not_replaced(retriever, csv_path):
     refusal = "Lo siento, no puedo ayudarte con eso."
-    res = _model(retriever, csv_path, refusal).ask("¿Me ayudas a copiar en el examen de ubicación?")
-    if res.action != "refused":  # the input guard may already refuse it
-        assert "ungrounded" not in {f.kind for f in res.findings}
+    res = _model(retriever, csv_path, refusal).ask("¿Tienen clases los sábados?")  # a yes/no question
+    assert res.input_verdict.allowed
+    assert res.action == "answered" and res.answer == refusal
+    assert "ungrounded" not in {f.kind for f in res.findings} and "refusal" in res.output_verdict.kinds()
 
 
 def test_an_error_in_the_check_falls_back(retriever, csv_path, monkeypatch):

@@ -66,11 +66,31 @@ _UNIT = (r"(anos?|meses|mes|semanas?|dias?|horas?|hrs?|minutos?|min|semestres?|t
          r"years?|months?|weeks?|days?|hours?|minutes?|semesters?)")
 UNIT_WORD = re.compile(rf"{_UNIT}(?![\w])")
 NUM_BEFORE_UNIT = re.compile(rf"(?<![\w.,])({NUM}|medio|media|un|una|one)\s+(?:(?:mas|more)\s+)?$")
-_MEASURE_UNIT = (
-    r"(km|kilometros?|kilometers?|kilometres?|msnm|m\.s\.n\.m\.?|metros?|meters?|metres?|mts?|m|cm|"
-    r"centimetros?|centimeters?|mm|milimetros?|kg|kgs|kilos?|kilogramos?|kilograms?|g|gr|grs|gramos?|grams?|"
-    r"mg|miligramos?|toneladas?|tons?|litros?|liters?|litres?|lts?|ml|mililitros?|hectareas?|hectares?|"
-    r"m2|m\u00b2|[\u00b0\u00ba] ?c|grados? (?:centigrados|celsius)|degrees? (?:celsius|c))")
+# measure unit -> (class, factor): millimetres, milligrams, millilitres, square metres, degrees Celsius
+_MEASURES = {word: (cls, factor) for cls, factor, words in (
+    ("len", 1_000_000, "km kilometro kilometer kilometre"),
+    ("len", 1000, "m mt mts metro meter metre msnm m.s.n.m"),
+    ("len", 10, "cm centimetro centimeter"),
+    ("len", 1, "mm milimetro"),
+    ("mass", 1_000_000_000, "tonelada ton"),
+    ("mass", 1_000_000, "kg kgs kilo kilogramo kilogram"),
+    ("mass", 1000, "g gr grs gramo gram"),
+    ("mass", 1, "mg miligramo"),
+    ("vol", 1000, "litro liter litre lt lts"),
+    ("vol", 1, "ml mililitro"),
+    ("area", 10_000, "hectarea hectare"),
+    ("area", 1, "m2 m\u00b2"),
+    ("temp", 1, "c grado degree"),
+) for word in words.split()}
+
+_MEASURE_SPECIAL = (r"m\.s\.n\.m\.?", r"[\u00b0\u00ba] ?c", r"grados? (?:centigrados|celsius)",
+                    r"degrees? (?:celsius|c)")
+"""Units the table spells differently: with dots, after a degree sign, or two words."""
+_MEASURE_UNIT = "(" + "|".join(
+    [*_MEASURE_SPECIAL] + [re.escape(w) + ("s?" if len(w) >= 3 and w.isalpha() else "")
+                           for w in sorted(_MEASURES, key=len, reverse=True)
+                           if w not in ("c", "grado", "degree", "m.s.n.m")]) + ")"
+"""The unit alternation, derived from :data:`_MEASURES` (longest first; words of 3+ letters take a plural s)."""
 MEASURE_UNIT = re.compile(rf"(?<=[\d\s]){_MEASURE_UNIT}(?![\w\u00b2])")
 NUM_BEFORE_MEASURE = re.compile(rf"(?<![\w.,/:@$])(-\s?)?({DIGITS}|{WORDS_RUN})\s?$")
 RANGE_HEAD = re.compile(rf"(?<![\w.,])({NUM})\s*(?:-|\u2013|a|al|y|o|hasta|to|or|and)\s*$")
@@ -84,23 +104,6 @@ _CURRENCY = {"s/": "PEN", "s/.": "PEN", "soles": "PEN", "sol": "PEN", "pen": "PE
              "$": "USD", "$/": "USD", "$/.": "USD", "us$": "USD", "usd": "USD", "dolares": "USD",
              "dolar": "USD", "dollars": "USD", "dollar": "USD",
              "\u20ac": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR"}
-# measure unit -> (class, factor): millimetres, milligrams, millilitres, square metres, degrees Celsius
-_MEASURES = {word: (cls, factor) for cls, factor, words in (
-    ("len", 1_000_000, "km kilometro kilometer kilometre"),
-    ("len", 1000, "m mt metro meter metre msnm m.s.n.m"),
-    ("len", 10, "cm centimetro centimeter"),
-    ("len", 1, "mm milimetro"),
-    ("mass", 1_000_000_000, "tonelada ton"),
-    ("mass", 1_000_000, "kg kgs kilo kilogramo kilogram"),
-    ("mass", 1000, "g gr grs gramo gram"),
-    ("mass", 1, "mg miligramo"),
-    ("vol", 1000, "litro liter litre lt"),
-    ("vol", 1, "ml mililitro"),
-    ("area", 10_000, "hectarea hectare"),
-    ("area", 1, "m2 m\u00b2"),
-    ("temp", 1, "c grado degree"),
-) for word in words.split()}
-
 # unit -> (class, factor): months, days, minutes
 _UNITS = {"ano": ("m", 12), "year": ("m", 12), "semestre": ("m", 6), "semester": ("m", 6),
           "trimestre": ("m", 3), "bimestre": ("m", 2), "mes": ("m", 1), "month": ("m", 1),
