@@ -1,4 +1,4 @@
-"""Retrieval benchmark: hybrid vs BM25-only vs embeddings-only vs TF-IDF.
+"""Retrieval benchmark: hybrid vs its parts vs TF-IDF.
 
 For each domain under ``data/`` that has ``data/probes/<domain>/paraphrase.csv``
 it prints top-1 / top-3 accuracy on the ``tune`` and ``heldout`` paraphrases
@@ -8,7 +8,10 @@ latency and the machine.  Run from the repository root::
 
     python bench/retrieval.py [--domains cenfobank mikhuy] [--cold]
 
-The TF-IDF baseline is cosine over questions only, with plain word tokens
+Methods: ``hybrid`` (what :class:`harness.Retriever` ranks by), ``hybrid-no-use``
+(the same without the Universal Sentence Encoder: e5 + BM25), ``use-only``
+(the two USE cosines, same weights), ``bm25-only``, ``embeddings-only`` (the
+three e5 views) and ``tfidf-questions``.  The TF-IDF baseline is cosine over questions only, with plain word tokens
 (no stemming, no accents folded beyond lower-casing), written with numpy.
 """
 
@@ -61,15 +64,20 @@ def bench_domain(domain: str, cold: bool, show: str | None = None) -> None:
     warm = time.perf_counter() - t0
     rows = np.array([r.row for r in ret.rows])
     tfidf = TfIdf([r.question for r in ret.rows])
+    f = ret.fusion
+    wd = f.w_q + f.w_p + f.w_a
     methods = {
         "hybrid": lambda p: p.fused,
+        "hybrid-no-use": lambda p: (wd * p.dense + f.w_l * p.lexical) / (wd + f.w_l),
+        "use-only": lambda p: f.w_use_q * p.use_q + f.w_use_a * p.use_a,
         "bm25-only": lambda p: p.lexical,
         "embeddings-only": lambda p: p.dense,
     }
     results: dict[tuple[str, str], list[tuple[bool, bool]]] = {}
     latencies, scoring = [], []
     for p in probes:
-        ret._cache.clear()  # measure with a cold query embedding
+        ret._cache.clear()  # measure with cold query embeddings
+        ret._use_cache.clear()
         t0 = time.perf_counter()
         ret.search(p["prompt"], k=3)
         latencies.append((time.perf_counter() - t0) * 1000)

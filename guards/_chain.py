@@ -29,6 +29,8 @@ import logging
 import os
 from typing import TYPE_CHECKING, Sequence
 
+from harness._embed import single_blas_thread
+
 from ._types import Check, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +69,7 @@ class Guard:
         safety = SafetyGuard(embed=retriever.embed)  # the topic check reuses the cached vector
         return cls([InjectionGuard(safety=safety), safety, TopicGuard(retriever)])
 
+    @single_blas_thread
     def check(self, text: str) -> Verdict:
         """Run the checks in order; the first refusal (or error) decides."""
         if not isinstance(text, str):

@@ -63,6 +63,8 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
+from harness._embed import single_blas_thread
+
 from ._lexicon import any_search
 from ._normalize import fold, normalize
 from ._safety_embed import Embed, HarmClassifier, embed_text, load_classifier
@@ -241,6 +243,7 @@ class SafetyGuard:
                     break
         return best
 
+    @single_blas_thread
     def check(self, text: str) -> Verdict:
         """Refuse ``text`` when it asks for harmful or unethical help."""
         if not isinstance(text, str):

@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from harness import _lexical as lx
-from harness._embed import get_embedder
+from harness._embed import get_embedder, single_blas_thread
 from harness._glossary import english_map
 from harness._paths import cache_dir
 from harness._io import save_npz
@@ -221,13 +221,13 @@ class TopicGuard:
         for i, q in enumerate(qs):
             views = [(q, ret.question_vectors[i])] + [(variants[k * n + i], var_vec[k * n + i]) for k in range(3)]
             for text, vec in views:
-                prof = ret.profile(text, exclude=i, vector=vec)
+                prof = ret.profile(text, exclude=i, vector=vec, second=False)
                 xs.append(_features(prof, float((self._gen @ vec).max()), self.names))
                 ys.append(1.0)
         sims = self._gen @ self._gen.T
         np.fill_diagonal(sims, -1.0)
         for j, text in enumerate(self._generic):
-            prof = ret.profile(text, vector=self._gen[j])
+            prof = ret.profile(text, vector=self._gen[j], second=False)
             xs.append(_features(prof, float(sims[j].max()), self.names))
             ys.append(0.0)
         x, y = np.array(xs), np.array(ys)
@@ -245,7 +245,7 @@ class TopicGuard:
     # ----------------------------------------------------------------- check
     def probability(self, text: str) -> tuple[float, Profile, int]:
         """In-domain probability, the retriever profile, and the nearest generic index."""
-        prof = self.retriever.profile(text)
+        prof = self.retriever.profile(text, second=False)  # the decision reads e5 alone
         off = self._gen @ prof.vector
         j = int(off.argmax())
         cal = self.calibration
@@ -253,6 +253,7 @@ class TopicGuard:
         logit = float(np.clip(z @ np.array(cal.weights) + cal.bias, -30.0, 30.0))
         return 1.0 / (1.0 + float(np.exp(-logit))), prof, j
 
+    @single_blas_thread
     def check(self, text: str) -> Verdict:
         """Decide whether ``text`` is on the CSV's topic (fails closed)."""
         if not isinstance(text, str):

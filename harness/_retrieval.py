@@ -1,4 +1,4 @@
-"""Hybrid retrieval over a question/answer CSV: BM25 fused with e5 embeddings.
+"""Hybrid retrieval over a question/answer CSV: BM25 fused with two sentence embedders.
 
 One :class:`Retriever` is built per CSV and serves everything that needs to
 know "which row is this text about, and how sure": grounded prompts, the
@@ -8,15 +8,21 @@ fallback answer.  There is no second copy of the scoring logic.
 Scoring, per CSV row ``i`` and query ``x`` (embedded once, ``query:`` role,
 after :func:`harness._lexical.clean` strips markup and shouting):
 
-* dense cosines of ``x`` with three views of the row: the question embedded
+* e5 cosines of ``x`` with three views of the row: the question embedded
   as a query (a symmetric question-question match), the question as a
   passage, and the answer as a passage;
+* Universal Sentence Encoder cosines of ``x`` with the question and with the
+  answer (:mod:`harness._embed`: a second model, trained on other data, errs
+  on other rows);
 * ``lexical[i]``: BM25 of ``x``'s stemmed words plus their bilingual
   glossary concepts (:mod:`harness._glossary`: "monthly fee" meets
   "mensualidad") over question + answer, question counted twice, divided by
   the best row's score so it lies in ``[0, 1]``;
-* ``fused[i]``: a weighted sum of the three cosines and the lexical score
-  (calibrated score fusion, weights in :class:`Fusion`).
+* ``base[i]``: a weighted sum of the three e5 cosines and the lexical score;
+* ``fused[i]``: ``z(base) + w_use_q z(use_q) + w_use_a z(use_a)``, where
+  ``z`` standardises a score over the rows for this query (mean 0, sd 1), so
+  that the two models' cosines, which spread differently, weigh as the
+  weights in :class:`Fusion` say.
 
 Row embeddings are cached in ``cache_dir()/retriever/<sha256>.npz`` (atomic
 write); query embeddings in a small in-memory LRU, so the guard chain and
@@ -29,98 +35,21 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from . import _lexical as lx
 from ._csvdata import QARow, load_qa_csv
-from ._embed import MAX_EMBED_CHARS, VIEWS, cached_row_embeddings, get_embedder
+from ._embed import (MAX_EMBED_CHARS, VIEWS, cached_row_embeddings, get_embedder, get_use_embedder,
+                     single_blas_thread)
+from ._hits import Fusion, Hit, Profile
 
-
-@dataclass(frozen=True)
-class Hit:
-    """One retrieved CSV row.
-
-    Attributes:
-        question: the CSV question.
-        answer: the CSV answer.
-        row: spreadsheet row number (header = 1, first pair = 2).
-        score: fused score; higher is better, about 0..1.
-    """
-
-    question: str
-    answer: str
-    row: int
-    score: float
-
-
-@dataclass(frozen=True)
-class Fusion:
-    """Weights of the score fusion (see the module docstring).
-
-    The defaults were chosen on the ``tune`` paraphrases of two domains and
-    sit on a broad plateau (+-0.1 on any weight moves top-1 by about 1 %).
-
-    Attributes:
-        w_q: query vs question, both embedded with the ``query:`` role.
-        w_p: query vs question embedded with the ``passage:`` role.
-        w_a: query vs answer (``passage:``).
-        w_l: weight of the normalised lexical score.
-        w_grams: share of character-3-gram BM25 inside the lexical score
-            (the rest is stemmed-word + glossary-concept BM25); 0 skips it.
-        answer_weight: weight of answer text relative to the question text
-            in BM25 (the question is counted ``1 / answer_weight`` times).
-    """
-
-    w_q: float = 0.38
-    w_p: float = 0.38
-    w_a: float = 0.24
-    w_l: float = 0.06
-    w_grams: float = 0.0
-    answer_weight: float = 0.5
-
-
-@dataclass(frozen=True, eq=False)
-class Profile:
-    """Raw similarity of one text to every CSV row (index order = ``rows``).
-
-    Attributes:
-        text: the text scored.
-        vector: its e5 query embedding, shape ``(384,)``.
-        dense_q: cosine to each CSV question (``query:`` role), shape ``(n,)``.
-        dense_a: cosine to each CSV answer, shape ``(n,)``.
-        dense: the weighted mean of the three dense views, shape ``(n,)``.
-        lexical: normalised lexical score of each row, in ``[0, 1]``.
-        fused: the fused score used for ranking.
-        words: folded content words of ``text`` (stop words removed).
-        known: for each word, whether the CSV's vocabulary has it (exactly,
-            by stem, by glossary concept, or within a small edit distance).
-        idf: for each word, its inverse document frequency in the CSV
-            (unknown words get the maximum, ``log(2 (n + 1))``).
-    """
-
-    text: str
-    vector: np.ndarray
-    dense_q: np.ndarray
-    dense_a: np.ndarray
-    dense: np.ndarray
-    lexical: np.ndarray
-    fused: np.ndarray
-    words: tuple[str, ...] = field(default_factory=tuple)
-    known: tuple[bool, ...] = field(default_factory=tuple)
-    idf: tuple[float, ...] = field(default_factory=tuple)
-
-    @property
-    def coverage(self) -> float:
-        """IDF-weighted share of the words the CSV knows (1.0 when no words)."""
-        total = sum(self.idf)
-        return 1.0 if total <= 0 else sum(w for w, k in zip(self.idf, self.known) if k) / total
+__all__ = ["Fusion", "Hit", "Profile", "Retriever"]
 
 
 class Retriever:
-    """Hybrid BM25 + e5 index over CSV rows; see the module docstring.
+    """Hybrid BM25 + e5 + USE index over CSV rows; see the module docstring.
 
     Attributes:
         rows: the indexed rows, in CSV order (profile arrays follow it).
@@ -157,6 +86,7 @@ class Retriever:
         self._vocab = frozenset(w for w in df if not w.isdigit() and not w.startswith("~"))
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._use_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._index_of = {r.row: i for i, r in enumerate(self.rows)}
         answers = self._v["a"]
         near = answers @ answers.T
@@ -187,18 +117,25 @@ class Retriever:
     # ------------------------------------------------------------ queries
     def embed(self, text: str) -> np.ndarray:
         """The e5 query embedding of ``text`` (LRU-cached, thread-safe)."""
-        text = lx.clean(text[:MAX_EMBED_CHARS])
+        return self._cached(self._cache, text, lambda t: get_embedder().queries([t])[0])
+
+    def embed_use(self, text: str) -> np.ndarray:
+        """The USE embedding of ``text`` (LRU-cached, thread-safe)."""
+        return self._cached(self._use_cache, text, lambda t: get_use_embedder().encode([t])[0])
+
+    def _cached(self, cache: OrderedDict, text: str, embed) -> np.ndarray:
+        text = lx.clean(text[:MAX_EMBED_CHARS]) or "?"
         with self._lock:
-            vec = self._cache.get(text)
+            vec = cache.get(text)
             if vec is not None:
-                self._cache.move_to_end(text)
+                cache.move_to_end(text)
                 return vec
-        vec = get_embedder().queries([text or "?"])[0]
+        vec = embed(text)
         vec.setflags(write=False)
         with self._lock:
-            self._cache[text] = vec
-            while len(self._cache) > 512:
-                self._cache.popitem(last=False)
+            cache[text] = vec
+            while len(cache) > 512:
+                cache.popitem(last=False)
         return vec
 
     def is_known(self, word: str, exclude: int | None = None) -> bool:
@@ -221,12 +158,17 @@ class Retriever:
         n = max(self._df.get(word, 0), self._df.get(lx.stem(word), 0))
         return float(np.log(2 * (len(self.rows) + 1) / (2 * n + 1)))
 
+    @single_blas_thread
     def profile(self, text: str, exclude: int | None = None,
-                vector: np.ndarray | None = None) -> Profile:
-        """Score ``text`` against every row; ``exclude`` masks one row index."""
+                vector: np.ndarray | None = None, second: bool = True) -> Profile:
+        """Score ``text`` against every row; ``exclude`` masks one row index;
+        ``vector`` is ``text``'s e5 embedding when the caller has it;
+        ``second=False`` skips the USE embedding (``fused`` then ranks by e5
+        and the lexical score alone: the topic guard's calibration, which
+        reads neither, uses it)."""
         f = self.fusion
         vec = self.embed(text) if vector is None else vector
-        cos = {k: m @ vec for k, m in self._v.items()}
+        cos = {k: self._v[k] @ vec for k in ("q", "p", "a")}
         lex = self._bm_words.scores(lx.terms(text))
         lex = lex / max(float(lex.max()), 1e-9)
         if self._bm_grams is not None:
@@ -234,17 +176,24 @@ class Retriever:
             lex = (1 - f.w_grams) * lex + f.w_grams * grams / max(float(grams.max()), 1e-9)
         wd = f.w_q + f.w_p + f.w_a
         dense = (f.w_q * cos["q"] + f.w_p * cos["p"] + f.w_a * cos["a"]) / wd
-        fused = (wd * dense + f.w_l * lex) / (wd + f.w_l)
+        fused = _standard((wd * dense + f.w_l * lex) / (wd + f.w_l), exclude)
+        if second:
+            use = self.embed_use(text)
+            use_q, use_a = self._v["uq"] @ use, self._v["ua"] @ use
+            fused = fused + f.w_use_q * _standard(use_q, exclude) + f.w_use_a * _standard(use_a, exclude)
+        else:
+            use_q = use_a = np.zeros(len(self.rows), dtype=np.float32)
         if exclude is not None:
-            for arr in (cos["q"], cos["a"], dense, lex):
+            for arr in (cos["q"], cos["a"], dense, lex, use_q, use_a):
                 arr[exclude] = 0.0
-            fused[exclude] = -1.0
+            fused[exclude] = -1e3
         words = tuple(dict.fromkeys(lx.words(text)))
         known = tuple(self.is_known(w, exclude) for w in words)
         unknown_idf = float(np.log(2 * (len(self.rows) + 1)))
         idf = tuple(self.idf(w) if k else unknown_idf for w, k in zip(words, known))
-        return Profile(text, vec, cos["q"], cos["a"], dense, lex, fused, words, known, idf)
+        return Profile(text, vec, cos["q"], cos["a"], dense, lex, fused, use_q, use_a, words, known, idf)
 
+    @single_blas_thread
     def answer_support(self, text: str, rows: Iterable[int]) -> float:
         """Cosine of ``text`` (embedded as a passage, like the CSV answers) with
         the closest answer of the CSV rows ``rows`` (spreadsheet row numbers);
@@ -264,6 +213,18 @@ class Retriever:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def _standard(scores: np.ndarray, exclude: int | None = None) -> np.ndarray:
+    """``scores`` standardised over the rows (``exclude`` left out of the
+    mean and sd); all zeros when every row scores the same."""
+    keep = np.ones(len(scores), dtype=bool)
+    if exclude is not None:
+        keep[exclude] = False
+    if not keep.any():
+        return np.zeros(len(scores))
+    mean, sd = float(scores[keep].mean()), float(scores[keep].std())
+    return (scores - mean) / sd if sd > 1e-9 else np.zeros(len(scores))
 
 
 def _row_docs(rows: Sequence[QARow], answer_weight: float) -> tuple[list[list[str]], list[list[str]]]:
