@@ -167,3 +167,44 @@ def test_search_is_thread_safe(retriever):
         th.join()
     for t, got in results.items():
         assert got == expected[t:] + expected[:t]
+
+
+def test_second_embedder_joins_the_ranking_and_can_be_left_out(retriever):
+    both = retriever.profile("¿Ofrecen becas?")
+    e5 = retriever.profile("¿Ofrecen becas?", second=False)
+    n = len(retriever)
+    assert both.use_q.shape == both.use_a.shape == (n,)
+    assert int(both.use_q.argmax()) == 6  # USE alone finds the scholarship row too
+    assert not e5.use_q.any() and not e5.use_a.any()
+    f = retriever.fusion
+    base = (f.w_q + f.w_p + f.w_a) * e5.dense + f.w_l * e5.lexical
+    # without the second embedder the ranking is the e5 + BM25 one, standardised
+    assert list(np.argsort(-e5.fused, kind="stable")) == list(np.argsort(-base, kind="stable"))
+    assert abs(float(e5.fused.mean())) < 1e-6 and float(e5.fused.std()) == pytest.approx(1.0, abs=1e-4)
+    assert not np.allclose(both.fused, e5.fused)
+    loo = retriever.profile("¿Ofrecen becas?", exclude=6)
+    assert loo.use_q[6] == 0.0 and int(loo.fused.argmax()) != 6
+
+
+def test_single_blas_thread_limits_numpy_and_restores_it():
+    from threadpoolctl import threadpool_info
+
+    from harness import _embed
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    inside = _embed.single_blas_thread(blas_threads)()
+    assert inside and set(inside) == {1}
+    assert blas_threads() == before
+
+
+def test_single_blas_thread_runs_unlimited_without_threadpoolctl(monkeypatch):
+    from harness import _embed
+
+    def broken():
+        raise ImportError("no threadpoolctl")
+
+    monkeypatch.setattr(_embed, "_blas_controller", broken)
+    assert _embed.single_blas_thread(lambda x: x + 1)(1) == 2
