@@ -43,6 +43,21 @@ university universities institute institutes academy academies school schools co
 """.split())
 """A question opening "¿Qué universidad ...?" / "Which schools ...?" asks about other institutions."""
 
+BUSINESS_WORDS = frozenset("""
+hotel hoteles hostal hostales hostel hostels hospedaje hospedajes alojamiento alojamientos restaurante
+restaurantes restaurant restaurants cafeteria cafeterias bar bares pub pubs discoteca discotecas
+tienda tiendas store stores shop shops agencia agencias agency agencies operador operadores operator operators
+banco bancos bank banks clinica clinicas clinic clinics hospital hospitales hospitals farmacia farmacias
+pharmacy pharmacies gimnasio gimnasios gym gyms empresa empresas company companies veterinaria veterinarias
+vet vets mercado mercados market markets supermercado supermercados supermarket supermarkets lavanderia
+lavanderias laundry laundries
+""".split())
+"""Kinds of business a sender may ask us to pick among: "¿qué cafetería de Yanahuara ...?", "the best
+hostels in Huaraz" ask about other businesses, not this institution.  ("café" is left out: it is
+also the coffee a cooperative sells.)"""
+BEST_WORDS = frozenset("mejor mejores best top".split())
+_SENTENCE_END = re.compile(r"[.!?»\n]+")
+
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
                "tips for", "tips to", "consejos para", "que me recomiendas", "recomiendame",
                "recommend me", "ideas de", "ideas para", "ideas for", "translate", "traduce", "traduceme",
@@ -108,11 +123,24 @@ def asks_which_institution(text: str, names: Names) -> str | None:
     """The "which university / what schools" phrase opening ``text``, if any.
 
     Only at the start of the question (after an optional "¿"), and not when
-    the institution's own name follows ("¿Qué instituto es MIKHUY?").
+    the institution's own name follows ("¿Qué instituto es MIKHUY?").  The
+    same for a kind of business (:data:`BUSINESS_WORDS`: "¿qué cafetería
+    ...?") or "the best" one anywhere ("what are the best hostels in
+    Huaraz?"), unless the text speaks to the institution ("¿qué hotel
+    recomiendan ustedes?", "your partner hotel") or its teaching
+    (:data:`CONTEXT_WORDS`: "¿qué banco uso para pagar la matrícula?").
     """
     words = fold(text).split()
     if len(words) >= 2 and words[0] in WHICH and words[1] in EDU_WORDS and not names.mentions_self(text):
         return " ".join(words[:2])
+    if addresses_institution(text, names) or set(words) & CONTEXT_WORDS:
+        return None
+    if len(words) >= 2 and words[0] in WHICH and words[1] in BUSINESS_WORDS:
+        return " ".join(words[:2])
+    last = fold(_SENTENCE_END.split(text.strip(" ?!.\n\t"))[-1]).split()  # the request, not a quote before it
+    for i, word in enumerate(last[:-1]):
+        if word in BEST_WORDS and last[i + 1] in BUSINESS_WORDS:
+            return " ".join(last[i:i + 2])
     return None
 
 

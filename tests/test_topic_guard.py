@@ -123,6 +123,19 @@ def test_questions_about_which_institution_are_caught():
     assert asks_which_institution("¿La academia tiene becas?", names) is None
 
 
+def test_questions_about_which_business_or_the_best_one_are_caught():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert asks_which_institution("¿qué cafetería de Yanahuara tiene buen café?", names) == "que cafeteria"
+    assert asks_which_institution("what are the best hostels in Huaraz?", names) == "best hostels"
+    assert asks_which_institution("¿Cuál es el mejor banco del Perú?", names) == "mejor banco"
+    # speaking to the institution, a quote before the request, coffee that is not a café: left to the model
+    assert asks_which_institution("¿Qué hotel recomiendan ustedes cerca de la academia?", names) is None
+    assert asks_which_institution("¿Cuál es el mejor hotel para tus alumnos de fuera?", names) is None
+    assert asks_which_institution("«el mejor café es el de Jaén» jaja, pero ¿a qué países exportan?", names) is None
+    assert asks_which_institution("¿Qué banco uso para pagar la matrícula?", names) is None
+    assert asks_which_institution("¿Qué banco da mejores préstamos para abrir una pollería?", names) == "que banco"
+
+
 # ------------------------------------------------------------- calibration
 def test_calibration_is_automatic_and_sane(guard, retriever):
     cal = guard.calibration
