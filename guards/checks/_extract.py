@@ -283,10 +283,7 @@ def parse_number(literal: str) -> float | None:
 
 def normalise_url(url: str) -> str:
     """``https://www.X.pe/a/`` -> ``x.pe/a``."""
-    u = url.lower()
-    u = re.sub(r"^https?://", "", u)
-    u = re.sub(r"^www\.", "", u)
-    return u.rstrip("/")
+    return re.sub(r"^www\.", "", re.sub(r"^https?://", "", url.lower())).rstrip("/")
 
 
 def normalise_phone(digits: str) -> str:
