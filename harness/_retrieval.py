@@ -182,7 +182,7 @@ class Retriever:
             use_q, use_a = self._v["uq"] @ use, self._v["ua"] @ use
             fused = fused + f.w_use_q * _standard(use_q, exclude) + f.w_use_a * _standard(use_a, exclude)
         else:
-            use_q = use_a = np.zeros(len(self.rows), dtype=np.float32)
+            use_q, use_a = np.zeros(len(self.rows), dtype=np.float32), np.zeros(len(self.rows), dtype=np.float32)
         if exclude is not None:
             for arr in (cos["q"], cos["a"], dense, lex, use_q, use_a):
                 arr[exclude] = 0.0
