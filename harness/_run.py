@@ -19,6 +19,7 @@ from ._runs import RUN_SCHEMA, create_run, new_run_id
 log = logging.getLogger(__name__)
 DEFAULT_SYSTEMS = "retrieval,tuned,grounded,guarded,base"
 ALL_SYSTEMS = ("retrieval", "tuned", "grounded", "tuned+grounded", "guarded", "base")
+MODEL_SYSTEMS = frozenset({"tuned", "grounded", "tuned+grounded", "base"})
 
 
 @dataclass
@@ -45,6 +46,11 @@ class RunConfig:
         if self.ship not in ("grounded", "tuned", "retrieval"):
             raise ValueError("--ship must be grounded, tuned or retrieval")
         return names
+
+    def needs_model(self) -> bool:
+        """Whether any chosen system generates with a model (else nothing is trained)."""
+        names = set(self.system_list())
+        return bool(names & MODEL_SYSTEMS) or ("guarded" in names and self.ship != "retrieval")
 
 
 @dataclass(frozen=True)
@@ -97,16 +103,24 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     systems = cfg.system_list()
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    data = load_qa_csv(csv_path, max_tokens=train_cfg.max_length,
-                       count_tokens=lambda s, _tok=load_tokenizer(train_cfg.model): len(_tok(s)["input_ids"]))
+    if cfg.needs_model():  # a pair longer than the training length is an error only when training
+        data = load_qa_csv(csv_path, max_tokens=train_cfg.max_length,
+                           count_tokens=lambda s, _tok=load_tokenizer(train_cfg.model): len(_tok(s)["input_ids"]))
+    else:
+        data = load_qa_csv(csv_path)
     run = create_run(cfg.reports, cfg.run_id or new_run_id(csv_path), force=cfg.force, resume=cfg.resume)
     retriever = Retriever.from_csv(csv_path)
     timings["load"] = time.perf_counter() - t
     say(f"run folder {run}")
 
     t = time.perf_counter()
-    say(f"training on {len(data)} rows ({train_cfg.epochs} epochs)")
-    tr = train(data, run, train_cfg, resume=cfg.resume)
+    trained = cfg.needs_model()
+    if trained:
+        say(f"training on {len(data)} rows ({train_cfg.epochs} epochs)")
+        tr = train(data, run, train_cfg, resume=cfg.resume)
+    else:  # retrieval only: no system here generates, so no adapter is trained
+        say("no system generates with a model: training skipped")
+        tr = None
     if "tuned+grounded" in systems:
         train(data, run / "tuned+grounded", dataclasses.replace(train_cfg, grounded=True), retriever=retriever,
               resume=cfg.resume)
@@ -130,8 +144,8 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     t = time.perf_counter()
     if "retrieval" in systems:
         records += answer_retrieval(flat, retriever, scorer)
-    model, tok = load_tuned_model(run)
-    fmt = PromptFormat.load(run)
+    model, tok = load_tuned_model(run) if trained else (None, None)
+    fmt = PromptFormat.load(run) if trained else PromptFormat.for_mode(False, train_cfg.system_prompt or None)
     for system in ("tuned", "grounded"):
         if system in systems or (system == cfg.ship and "guarded" in systems):
             f = fmt if system == "tuned" else dataclasses.replace(fmt, grounded=True)
@@ -180,9 +194,10 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     timings["score"] = time.perf_counter() - t
     meta = {"schema": RUN_SCHEMA, "run_id": run.name, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "csv": {"path": str(csv_path), "sha256": data.sha256, "rows": len(data)},
-            "model": train_cfg.model, "train": dataclasses.asdict(train_cfg), "run_config": dataclasses.asdict(cfg),
-            "train_result": dataclasses.asdict(tr), "prompt_format": dataclasses.asdict(fmt),
-            "prompt_fingerprint": fmt.fingerprint(), "machine": _machine(), "systems": systems,
+            "model": train_cfg.model if trained else None, "trained": trained,
+            "train": dataclasses.asdict(train_cfg) if trained else None, "run_config": dataclasses.asdict(cfg),
+            "train_result": dataclasses.asdict(tr) if tr else None, "prompt_format": dataclasses.asdict(fmt) if trained else None,
+            "prompt_fingerprint": fmt.fingerprint() if trained else None, "machine": _machine(), "systems": systems,
             "probe_sets": {k: len(v) for k, v in sets.items()}}
     t = time.perf_counter()
     summary["timings"] = {k: round(v, 2) for k, v in timings.items()}

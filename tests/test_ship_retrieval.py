@@ -44,3 +44,30 @@ def test_ask_without_run_or_csv_says_how(tmp_path, capsys):
     with pytest.raises(SystemExit):
         cli.main(["ask", "hola", "--reports", str(tmp_path)])
     assert "--ship retrieval --csv" in capsys.readouterr().err
+
+
+def test_retrieval_only_run_trains_nothing(tmp_path):
+    """With no system that generates, `harness run` neither loads nor trains a model (the model path
+    does not even exist) and the gate's template check is skipped, not failed."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    reports = tmp_path / "reports"
+    rc = cli.main(["run", str(CSV), "--model", str(tmp_path / "no-such-model"), "--reports", str(reports),
+                   "--run-id", "ret", "--systems", "retrieval,guarded", "--ship", "retrieval",
+                   "--probe-limit", "3", "--verbatim-limit", "4"])
+    assert rc == 0
+    run = reports / "ret"
+    meta = json.loads((run / "run.json").read_text())
+    assert meta["trained"] is False and meta["train_result"] is None and meta["model"] is None
+    assert not (run / "adapter").exists() and not (run / "train_config.json").exists()
+    assert (run / "report.html").is_file()
+    summary = json.loads((run / "summary.json").read_text())
+    assert set(summary["systems"]) == {"retrieval", "guarded"}
+    gate = subprocess.run([sys.executable, "-m", "pytest", "probes/", "-p", "no:cacheprovider", "-q", "-rN",
+                           "-m", "template", "--run-dir", str(run)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert "SKIP  template.fingerprint" in gate.stdout and "no adapter" in gate.stdout, gate.stdout[-2000:]
