@@ -9,6 +9,12 @@ the retrieved rows (finding ``ungrounded``): its e5 cosine to the closest of
 their answers is below the retriever's ``support_threshold``, the median
 cosine of a CSV answer to its nearest other answer.  Any error in a guard
 refuses: fail closed.
+
+A refusal by the topic model that was not far off (probability at least
+:data:`SUGGEST_MIN_SCORE`) names the three closest CSV questions, so a user
+whose legitimate question was refused ("Me robaron la mochila con mi carnet
+adentro, ¿cómo saco otro?") can ask it the way the CSV does; safety and
+injection refusals never suggest anything.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from typing import Any, Sequence
 from ._types import Finding, OutputVerdict, Verdict
 
 log = logging.getLogger(__name__)
+SUGGEST_MIN_SCORE = 0.05
+"""Topic refusals scoring at least this name the closest CSV questions (on the probe sets' tune
+halves: every refused paraphrase, hard-benign and odd-format prompt, and 26 of 182 off-topic ones)."""
 
 _EN = re.compile(r"\b(the|what|how|is|are|do|does|can|you|your|i|my|where|when|which|price|cost|fee|schedule)\b", re.I)
 _ES = re.compile(r"\b(el|la|los|las|qué|que|cómo|como|cuánto|cuanto|es|son|de|del|para|puedo|dónde|donde|cuándo|horario|precio)\b", re.I)
@@ -48,6 +57,7 @@ class GuardedAnswer:
         raw_answer: what the generator said ("" when refused).
         fallback_row: CSV row of the fallback answer, if one was used.
         latency_ms: wall time of the whole call.
+        suggestions: CSV questions the refusal offers instead (topic refusals only).
     """
 
     question: str
@@ -58,6 +68,7 @@ class GuardedAnswer:
     raw_answer: str = ""
     fallback_row: int | None = None
     latency_ms: float = 0.0
+    suggestions: tuple[str, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -73,11 +84,20 @@ def domain_blurb(rows: Sequence[Any], lang: str) -> str:
     return f"{name}: programas, costos, horarios, admisión y contactos"
 
 
-def refusal_message(question: str, rows: Sequence[Any]) -> str:
+def _quoted(items: Sequence[str], lang: str) -> str:
+    q = [f"«{t}»" if lang == "es" else f'"{t}"' for t in items]
+    return q[0] if len(q) == 1 else f"{', '.join(q[:-1])} {'o' if lang == 'es' else 'or'} {q[-1]}"
+
+
+def refusal_message(question: str, rows: Sequence[Any], suggestions: Sequence[str] = ()) -> str:
+    """A polite refusal in the question's language that says what the assistant is for,
+    and offers ``suggestions`` (CSV questions) when there are any."""
     lang = language_of(question)
     if lang == "en":
-        return f"Sorry, I can't help with that. I can only answer questions about {domain_blurb(rows, 'en')}."
-    return f"Lo siento, no puedo ayudarte con eso. Solo puedo responder preguntas sobre {domain_blurb(rows, 'es')}."
+        text = f"Sorry, I can't help with that. I can only answer questions about {domain_blurb(rows, 'en')}."
+        return text + (f" Perhaps you meant: {_quoted(suggestions, lang)}" if suggestions else "")
+    text = f"Lo siento, no puedo ayudarte con eso. Solo puedo responder preguntas sobre {domain_blurb(rows, 'es')}."
+    return text + (f" Quizás quieras preguntar: {_quoted(suggestions, lang)}" if suggestions else "")
 
 
 def _cut_loop(answer: str, findings: Sequence[Finding]) -> str:
@@ -155,6 +175,16 @@ class GuardedModel:
             self._rows = tuple(self.retriever.rows)
         return self._rows
 
+    def _suggestions(self, question: str, verdict: Verdict) -> tuple[str, ...]:
+        """The closest CSV questions for a near-miss topic refusal (none on any error)."""
+        if verdict.guard != "topic" or verdict.score < SUGGEST_MIN_SCORE:
+            return ()
+        try:
+            return tuple(dict.fromkeys(h.question for h in self.retriever.search(question, k=3)))
+        except Exception:  # a suggestion is a courtesy: the refusal stands without it
+            log.exception("no suggestions for a refused question")
+            return ()
+
     def screen(self, question: str) -> Verdict:
         try:
             verdict = self.guard.check(question)
@@ -187,8 +217,9 @@ class GuardedModel:
 
     def _finish(self, question: str, verdict: Verdict, raw: str, latency: float) -> GuardedAnswer:
         if not verdict.allowed:
-            return GuardedAnswer(question, refusal_message(question, self._all_rows()), "refused", verdict,
-                                 latency_ms=latency)
+            tips = self._suggestions(question, verdict)
+            return GuardedAnswer(question, refusal_message(question, self._all_rows(), tips), "refused", verdict,
+                                 latency_ms=latency, suggestions=tips)
         try:
             hits = self.retriever.search(question, k=self.k)
             out = self.output_guard.check(question, raw, rows=hits if self.grounded else None)

@@ -87,3 +87,43 @@ def test_an_error_in_the_check_falls_back(retriever, csv_path, monkeypatch):
     res = model.ask(QUESTION)
     assert res.action == "fallback"
     assert any(f.kind == "ungrounded" and "error" in f.detail for f in res.findings)
+
+
+class _Says:
+    """An input guard that always returns the same verdict."""
+
+    def __init__(self, verdict):
+        self.verdict = verdict
+
+    def check(self, text):
+        return self.verdict
+
+
+@pytest.mark.parametrize("guard, score, suggested", [("topic", 0.2, True), ("topic", 0.01, False),
+                                                     ("safety", 0.2, False), ("injection", 0.9, False)])
+def test_a_near_miss_topic_refusal_offers_the_closest_csv_questions(retriever, csv_path, guard, score, suggested):
+    from guards import GuardedModel, Verdict
+    from harness._generator import BlankGenerator
+
+    question = "Se me perdió la billetera con todo, ¿cuánto me cuesta matricularme?"
+    bot = GuardedModel(BlankGenerator(), _Says(Verdict(False, guard, score, "test")), None, retriever)
+    res = bot.ask(question)
+    assert res.action == "refused" and res.answer.startswith("Lo siento, no puedo ayudarte con eso.")
+    if not suggested:
+        assert res.suggestions == () and "Quizás" not in res.answer
+        return
+    top3 = [h.question for h in retriever.search(question, k=3)]
+    assert res.suggestions == tuple(top3) and "¿Cuánto cuesta la matrícula?" in top3
+    assert res.answer.endswith(f"Quizás quieras preguntar: «{top3[0]}», «{top3[1]}» o «{top3[2]}»")
+    en = bot.ask("I lost my wallet, how much is enrolment?")
+    assert en.answer.startswith("Sorry, I can't help with that.") and "Perhaps you meant: \"" in en.answer
+
+
+def test_no_suggestions_when_the_retriever_fails(retriever, csv_path, monkeypatch):
+    from guards import GuardedModel, Verdict
+    from harness._generator import BlankGenerator
+
+    bot = GuardedModel(BlankGenerator(), _Says(Verdict(False, "topic", 0.3, "test")), None, retriever)
+    monkeypatch.setattr(retriever, "search", lambda *a, **k: 1 / 0)
+    res = bot.ask("¿cuánto cuesta?")
+    assert res.action == "refused" and res.suggestions == () and res.answer.startswith("Lo siento")
