@@ -31,7 +31,8 @@ from ._types import Finding, OutputVerdict, Verdict
 log = logging.getLogger(__name__)
 SUGGEST_MIN_SCORE = 0.05
 """Topic refusals scoring at least this name the closest CSV questions (on the probe sets' tune
-halves: every refused paraphrase, hard-benign and odd-format prompt, and 26 of 182 off-topic ones)."""
+halves: all 11 paraphrase, hard-benign and odd-format prompts the topic model refused, and 26 of
+its 182 off-topic refusals)."""
 
 _EN = re.compile(r"\b(the|what|how|is|are|do|does|can|you|your|i|my|where|when|which|price|cost|fee|schedule)\b", re.I)
 _ES = re.compile(r"\b(el|la|los|las|qué|que|cómo|como|cuánto|cuanto|es|son|de|del|para|puedo|dónde|donde|cuándo|horario|precio)\b", re.I)
