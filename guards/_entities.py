@@ -77,15 +77,15 @@ am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb
 SELF_SHARE = 0.08
 """An all-capital word in this share of the CSV's rows is the institution's name."""
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*|[.,;:!?()\[\]\n]", re.UNICODE)
-_BREAK = frozenset(".,;:!?()[]\n")
+TOKEN = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*|[.,;:!?()\[\]\n]", re.UNICODE)
+BREAKS = frozenset(".,;:!?()[]\n")
 
 
-def _plain(token: str) -> str:
+def plain(token: str) -> str:
     return fold(token).replace(" ", "")
 
 
-def _is_name(token: str) -> bool:
+def is_name(token: str) -> bool:
     core = unicodedata.normalize("NFC", token)
     return len(core) > 1 and (core[:1].isupper() or core.isupper())
 
@@ -109,22 +109,22 @@ class Names:
         self.words = frozenset(self.text.split())
         counts: dict[str, int] = {}
         for t in texts:
-            for w in {_plain(tok) for tok in _WORD.findall(t) if len(tok) > 3 and tok.isupper()}:
+            for w in {plain(tok) for tok in TOKEN.findall(t) if len(tok) > 3 and tok.isupper()}:
                 counts[w] = counts.get(w, 0) + 1
         share = SELF_SHARE * (rows or len(texts))
         self.self_names = frozenset(w for w, c in counts.items() if c >= share)
         acronyms: set[str] = set()
         for t in texts:
             run: list[str] = []
-            for tok in [*_WORD.findall(t), "."]:
-                if _is_name(tok) and tok not in _BREAK:
+            for tok in [*TOKEN.findall(t), "."]:
+                if is_name(tok) and tok not in BREAKS:
                     run.append(tok)
                     if tok.isupper():
-                        acronyms.add(_plain(tok))
-                elif _plain(tok) in CONNECTORS and run:
+                        acronyms.add(plain(tok))
+                elif plain(tok) in CONNECTORS and run:
                     continue
                 else:
-                    initials = "".join(_plain(w)[:1] for w in run)
+                    initials = "".join(plain(w)[:1] for w in run)
                     acronyms.update(initials[a:b] for a in range(len(run))
                                     for b in range(a + 2, len(run) + 1))
                     run = []
@@ -142,8 +142,8 @@ class Names:
         "Huaraz") is then known only if the CSV has the whole mention, or calls
         itself by that organisation word ("la academia de Huancayo" in an
         academy's CSV may mean the academy)."""
-        plains = [_plain(t) for t in name]
-        loose = span is None or _plain(span[0]) in self.words
+        plains = [plain(t) for t in name]
+        loose = span is None or plain(span[0]) in self.words
         if " " + " ".join(plains) + " " in self.text:
             return loose or len(plains) > 1 or self.has_phrase(span) or plains[0] in self.self_names
         core = [p for p in plains if p not in CONNECTORS]
@@ -155,7 +155,7 @@ class Names:
 
     def has_phrase(self, tokens: list[str]) -> bool:
         """Whether the CSV's folded text holds ``tokens`` as one phrase."""
-        return " " + " ".join(_plain(t) for t in tokens if t not in _BREAK) + " " in self.text
+        return " " + " ".join(plain(t) for t in tokens if t not in BREAKS) + " " in self.text
 
 
 def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda w: False) -> list[str]:
@@ -164,12 +164,12 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
     ``known(word)`` (the retriever's vocabulary test) vetoes a lower-case word
     after "de" as a name: "el restaurante de los alumnos" names no one.
     """
-    tokens = _WORD.findall(text)
+    tokens = TOKEN.findall(text)
     no_case = text == text.lower() or text == text.upper()
     found: list[str] = []
     i = 0
     while i < len(tokens):
-        word = _plain(tokens[i])
+        word = plain(tokens[i])
         suffix = _suffix_name(tokens, i, no_case)
         if suffix and not names.knows(tokens[suffix:i + 1]):
             found.append(" ".join(tokens[suffix:i + 1]))
@@ -179,29 +179,29 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
         if word in ORG_WORDS or (strict and not no_case):
             j, after_of = i + 1, False
             if (not no_case and j + 2 < len(tokens) and tokens[j].isalpha() and tokens[j].islower()
-                    and _plain(tokens[j]) not in STOP_WORDS and _plain(tokens[j + 1]) in ("de", "del")
-                    and _is_name(tokens[j + 2])):
+                    and plain(tokens[j]) not in STOP_WORDS and plain(tokens[j + 1]) in ("de", "del")
+                    and is_name(tokens[j + 2])):
                 j += 1  # one adjective first: "la posta médica de Carhuaz", "el hospital regional de Huaraz"
-            while j < len(tokens) and _plain(tokens[j]) in CONNECTORS:
-                after_of = after_of or _plain(tokens[j]) in ("de", "del", "of")
+            while j < len(tokens) and plain(tokens[j]) in CONNECTORS:
+                after_of = after_of or plain(tokens[j]) in ("de", "del", "of")
                 j += 1
             name: list[str] = []
             loose = False
-            while j < len(tokens) and len(name) < 5 and tokens[j] not in _BREAK:
-                tok, plain = tokens[j], _plain(tokens[j])
-                capital = _is_name(tok) and not no_case
-                if plain in CONNECTORS and name and j + 1 < len(tokens) and _is_name(tokens[j + 1]) and not no_case:
+            while j < len(tokens) and len(name) < 5 and tokens[j] not in BREAKS:
+                tok, part = tokens[j], plain(tokens[j])
+                capital = is_name(tok) and not no_case
+                if part in CONNECTORS and name and j + 1 < len(tokens) and is_name(tokens[j + 1]) and not no_case:
                     name.append(tok)  # "Universidad Andina del Cusco"
-                elif capital and plain not in ORG_WORDS:
+                elif capital and part not in ORG_WORDS:
                     name.append(tok)
-                elif (after_of and not strict and not name and plain not in STOP_WORDS
-                      and plain not in ORG_WORDS and len(plain) > 2):
+                elif (after_of and not strict and not name and part not in STOP_WORDS
+                      and part not in ORG_WORDS and len(part) > 2):
                     name.append(tok)  # "universidad de piura", "instituto de idiomas Británico"
                     loose = True
                 else:
                     break
                 j += 1
-            if loose and len(name) == 1 and known(_plain(name[0])):
+            if loose and len(name) == 1 and known(plain(name[0])):
                 name = []  # "el restaurante de los alumnos": a common word, no name
             if name and not names.knows(name, tokens[i:j]):
                 found.append(" ".join(tokens[i:j]))
@@ -209,7 +209,7 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
             continue
         core = tokens[i]
         if (2 <= len(core) <= 7 and core.isupper() and core.isalpha() and not no_case and i > 0
-                and _plain(tokens[i - 1]) in BEFORE_ACRONYM
+                and plain(tokens[i - 1]) in BEFORE_ACRONYM
                 and word not in COMMON_ACRONYMS and not names.knows([core])):
             found.append(core)
         i += 1
@@ -219,11 +219,11 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
 def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
     """Start of a name ending at ``tokens[i]`` with a :data:`SUFFIX_ORG_WORDS`
     word ("Inca Peaks Trekking"), when the words before it are capitalised."""
-    if no_case or _plain(tokens[i]) not in SUFFIX_ORG_WORDS or not _is_name(tokens[i]):
+    if no_case or plain(tokens[i]) not in SUFFIX_ORG_WORDS or not is_name(tokens[i]):
         return None
     start = i
-    while start > 0 and _is_name(tokens[start - 1]) and tokens[start - 1] not in _BREAK \
-            and _plain(tokens[start - 1]) not in STOP_WORDS:
+    while start > 0 and is_name(tokens[start - 1]) and tokens[start - 1] not in BREAKS \
+            and plain(tokens[start - 1]) not in STOP_WORDS:
         start -= 1
     return start if start < i else None
 

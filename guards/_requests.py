@@ -27,7 +27,7 @@ from typing import Callable
 
 from harness._lexical import fold
 
-from ._entities import Names, _WORD, _BREAK, _is_name, _plain, addresses_institution
+from ._entities import BREAKS, TOKEN, Names, addresses_institution, is_name, plain
 
 GREETING_WORDS = frozenset("""
 hola holaa holi ola buenas buenos buen dia dias tarde tardes noche noches saludos saludo que tal
@@ -97,9 +97,9 @@ def tail_requests(text: str) -> list[str]:
     context, not a request); accents are folded away for matching, the
     tails are returned as written.
     """
-    # one character for one character, so offsets in ``plain`` are offsets in ``text``
-    plain = "".join((unicodedata.normalize("NFKD", c) or c)[0] for c in text).lower()
-    return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(plain) if m.start() > 8]
+    # one character for one character, so offsets in ``folded`` are offsets in ``text``
+    folded = "".join((unicodedata.normalize("NFKD", c) or c)[0] for c in text).lower()
+    return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(folded) if m.start() > 8]
 
 
 def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
@@ -174,17 +174,17 @@ def asks_about_elsewhere(text: str, names: Names, known: Callable[[str], bool]) 
     words = set(fold(text).split())
     if words & CONTEXT_WORDS or words & ORIGIN_WORDS or addresses_institution(text, names):
         return None
-    tokens = _WORD.findall(text.rstrip(" ?!.\n\t¿¡"))
-    last = max((i for i, t in enumerate(tokens) if t in _BREAK), default=-1)
+    tokens = TOKEN.findall(text.rstrip(" ?!.\n\t¿¡"))
+    last = max((i for i, t in enumerate(tokens) if t in BREAKS), default=-1)
     tokens = tokens[last + 1:]
-    if not {_plain(t) for t in tokens} & WH_WORDS:
+    if not {plain(t) for t in tokens} & WH_WORDS:
         return None
     for i in range(1, len(tokens)):
         j = i - 1
-        while j > 0 and _plain(tokens[j]) in ("el", "la", "los", "las", "the"):
+        while j > 0 and plain(tokens[j]) in ("el", "la", "los", "las", "the"):
             j -= 1
         tok = tokens[i]
-        if (_plain(tokens[j]) in PLACE_PREPOSITIONS and _is_name(tok) and not tok.isupper()
-                and len(tok) >= 4 and not known(_plain(tok))):
+        if (plain(tokens[j]) in PLACE_PREPOSITIONS and is_name(tok) and not tok.isupper()
+                and len(tok) >= 4 and not known(plain(tok))):
             return tok
     return None
