@@ -169,9 +169,18 @@ def cmd_ask(ns) -> int:
         _print_answer(model.ask(ns.question), ns.explain)
         return 0
     print("Escribe tu pregunta (Ctrl-D para salir).", file=sys.stderr)
+    offered: tuple[str, ...] = ()
     for line in sys.stdin:
-        if line.strip():
-            _print_answer(model.ask(line.strip()), ns.explain)
+        text = line.strip()
+        if text.isdigit() and 1 <= int(text) <= len(offered):  # pick a question the last refusal offered
+            text = offered[int(text) - 1]
+            print(f"> {text}")
+        if text:
+            res = model.ask(text)
+            _print_answer(res, ns.explain)
+            offered = res.suggestions
+            if offered:
+                print(f"(escribe 1–{len(offered)} para preguntar una de ellas)", file=sys.stderr)
     return 0
 
 

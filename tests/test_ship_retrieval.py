@@ -71,3 +71,19 @@ def test_retrieval_only_run_trains_nothing(tmp_path):
                            "-m", "template", "--run-dir", str(run)], cwd=ROOT, capture_output=True, text=True,
                           timeout=600)
     assert "SKIP  template.fingerprint" in gate.stdout and "no adapter" in gate.stdout, gate.stdout[-2000:]
+
+
+def test_interactive_ask_takes_a_number_for_an_offered_question(monkeypatch, capsys):
+    """In the interactive mode a number picks one of the CSV questions the last refusal offered."""
+    import io
+
+    lines = "Me robaron la mochila con mi carnet adentro, ¿cómo saco otro?\n1\n7\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    assert cli.main(["ask", "--ship", "retrieval", "--csv", str(CSV)]) == 0
+    out, err = capsys.readouterr()
+    first = out.split("Quizás quieras preguntar: «", 1)[1].split("»", 1)[0]
+    assert f"> {first}" in out and "escribe 1–3" in err
+    row = next(r for r in Retriever.from_csv(CSV).rows if r.question == first)
+    assert row.answer in out
+    # "7" names no offered question (three were offered): it is asked as text, and refused
+    assert out.count("\n> ") + out.startswith("> ") == 1 and out.rstrip().splitlines()[-1].startswith("Lo siento")
