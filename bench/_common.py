@@ -20,9 +20,10 @@ from typing import Iterable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 CENFOBANK = ROOT / "data" / "cenfobank.csv"
-DOMAINS = ("cenfobank", "mikhuy", "valle_alto", "wayra_rumi")
+DOMAINS = ("cenfobank", "mikhuy", "valle_alto", "wayra_rumi", "qorilazo")
 """cenfobank and mikhuy have tune/heldout splits; valle_alto was written blind (all held out);
-wayra_rumi was written blind too, and split in half by prompt hash after its first look."""
+wayra_rumi and qorilazo were written blind too, and split in half by prompt hash after their first look
+(qorilazo: tune when the first byte of the prompt's sha256 is even)."""
 
 
 def setup(quiet: bool = True) -> None:

@@ -51,6 +51,7 @@ INSTITUTIONS = {
     "mikhuy": "MIKHUY, el Instituto de Cocina Andina de Arequipa",
     "valle_alto": "la Cooperativa Agraria Cafetalera Valle Alto de Jaén",
     "wayra_rumi": "la Asociación de Guías de Montaña y Trekking Wayra Rumi de Huaraz",
+    "qorilazo": "la Empresa de Transportes Q'orilazo, buses interprovinciales del sur del Perú",
 }
 
 

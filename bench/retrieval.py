@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from harness._retrieval import Retriever  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
+from _common import DOMAINS  # noqa: E402
 from _tfidf import TfIdf  # noqa: E402
 
 
@@ -115,7 +116,7 @@ def bench_domain(domain: str, cold: bool, show: str | None = None) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--domains", nargs="*", default=["cenfobank", "mikhuy", "valle_alto", "wayra_rumi"])
+    ap.add_argument("--domains", nargs="*", default=list(DOMAINS))
     ap.add_argument("--cold", action="store_true", help="time the build with an empty embedding cache")
     ap.add_argument("--show-misses", choices=["tune", "heldout"], help="list the top-1 misses of one split")
     args = ap.parse_args()

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import DOMAINS  # noqa: E402
 from retrieval import read_probes  # noqa: E402
 
 KINDS = {"paraphrase": True, "hard_benign": True, "odd_format": True,
@@ -79,7 +80,7 @@ def run(domain: str, chain: bool, show: str | None) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--domains", nargs="*", default=["cenfobank", "mikhuy", "valle_alto", "wayra_rumi"])
+    ap.add_argument("--domains", nargs="*", default=list(DOMAINS))
     ap.add_argument("--chain", action="store_true", help="measure the full Guard chain")
     ap.add_argument("--show", choices=["tune", "heldout"], help="list the failures of one split")
     args = ap.parse_args()
