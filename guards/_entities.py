@@ -28,6 +28,8 @@ from typing import Callable
 
 from harness._lexical import STOP_WORDS, fold, near
 
+from ._lexicon import word_set
+
 
 ORG_WORDS = frozenset("""
 universidad universidades univ uni university universities instituto institutos institute institutes
@@ -159,7 +161,8 @@ class Names:
 
 
 def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda w: False) -> list[str]:
-    """Organisation names in ``text`` that the CSV (``names``) does not mention.
+    """Organisation names in ``text`` that the CSV (``names``) does not mention
+    (with an organisation word, an acronym after a preposition, or :func:`other_subject`).
 
     ``known(word)`` (the retriever's vocabulary test) vetoes a lower-case word
     after "de" as a name: "el restaurante de los alumnos" names no one.
@@ -213,7 +216,8 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
                 and word not in COMMON_ACRONYMS and not names.knows([core])):
             found.append(core)
         i += 1
-    return found
+    subject = None if found else other_subject(text, names)
+    return found + ([subject] if subject else [])
 
 
 def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
@@ -231,3 +235,39 @@ def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
 def addresses_institution(text: str, names: Names) -> bool:
     """Whether ``text`` speaks to the institution (:data:`ADDRESS_WORDS`) or names it."""
     return bool(set(fold(text).split()) & ADDRESS_WORDS) or names.mentions_self(text)
+
+
+SERVICE_VERBS = frozenset("""
+tiene tienen ofrece ofrecen vende venden hace hacen sale salen viaja viajan va van llega llegan opera operan
+cobra cobran vuela vuelan has have offer offers sell sells run runs go goes charge charges fly flies operate operates
+""".split())
+"""Verbs of a service a business provides: a name that opens a question as their subject is the business."""
+_AUX = frozenset("does do did is are can will has have".split())
+
+
+def other_subject(text: str, names: Names) -> str | None:
+    """A capitalised name the CSV does not know that opens a question as the subject of a service verb:
+    "¿Cruz del Sur tiene bus a Lima?", "Does Oltursa have buses to Nazca?" ask about another business.
+
+    Not in text written all in one case (names cannot be told there), not for a common word, nor for a
+    name made of words the CSV uses ("¿Puno tiene terminal?"), and never for the institution's own name."""
+    if text == text.lower() or text == text.upper():
+        return None
+    tokens = [t for t in TOKEN.findall(text) if t not in BREAKS or t == "\n"][:8]
+    i = 1 if tokens and plain(tokens[0]) in _AUX else 0
+    span: list[str] = []
+    while i < len(tokens) and len(span) < 4:
+        tok = tokens[i]
+        if is_name(tok) and plain(tok) not in STOP_WORDS and plain(tok) not in word_set():
+            span.append(tok)
+        elif span and plain(tok) in CONNECTORS and i + 1 < len(tokens) and is_name(tokens[i + 1]):
+            span.append(tok)  # "Cruz del Sur"
+        else:
+            break
+        i += 1
+    if not span or i >= len(tokens) or plain(tokens[i]) not in SERVICE_VERBS:
+        return None
+    content = [plain(t) for t in span if plain(t) not in CONNECTORS]
+    if names.knows(span) or names.mentions_self(" ".join(span)) or all(w in names.words for w in content):
+        return None
+    return " ".join(span)

@@ -50,12 +50,12 @@ tienda tiendas store stores shop shops agencia agencias agency agencies operador
 banco bancos bank banks clinica clinicas clinic clinics hospital hospitales hospitals farmacia farmacias
 pharmacy pharmacies gimnasio gimnasios gym gyms empresa empresas company companies veterinaria veterinarias
 vet vets mercado mercados market markets supermercado supermercados supermarket supermarkets lavanderia
-lavanderias laundry laundries
+lavanderias laundry laundries aerolinea aerolineas airline airlines
 """.split())
 """Kinds of business a sender may ask us to pick among: "¿qué cafetería de Yanahuara ...?", "the best
 hostels in Huaraz" ask about other businesses, not this institution.  ("café" is left out: it is
 also the coffee a cooperative sells.)"""
-BEST_WORDS = frozenset("mejor mejores best top".split())
+BEST_WORDS = frozenset("mejor mejores best top safest cheapest biggest largest recomendable recomendables".split())
 _SENTENCE_END = re.compile(r"[.!?»\n]+")
 
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
@@ -84,7 +84,8 @@ def is_greeting(text: str) -> bool:
 
 _TAIL = re.compile(
     r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas|aparte|de paso|por cierto|otra cosa|ah y|"
-    r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
+    r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|luego|"
+    r"despues de eso|despues|a continuacion|acto seguido)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
 
 def tail_requests(text: str) -> list[str]:
@@ -135,12 +136,16 @@ def asks_which_institution(text: str, names: Names) -> str | None:
         return " ".join(words[:2])
     if addresses_institution(text, names) or set(words) & CONTEXT_WORDS:
         return None
-    if len(words) >= 2 and words[0] in WHICH and words[1] in BUSINESS_WORDS:
-        return " ".join(words[:2])
+    for n in (2, 3):  # "¿qué hotel ...?", "which bus company ...?" (one word may qualify the kind)
+        if len(words) >= n and words[0] in WHICH and words[n - 1] in BUSINESS_WORDS:
+            return " ".join(words[:n])
     last = fold(_SENTENCE_END.split(text.strip(" ?!.\n\t"))[-1]).split()  # the request, not a quote before it
     for i, word in enumerate(last[:-1]):
-        if word in BEST_WORDS and last[i + 1] in BUSINESS_WORDS:
-            return " ".join(last[i:i + 2])
+        kind = [w for w in last[i + 1:i + 3] if w in BUSINESS_WORDS]
+        if word in BEST_WORDS and kind:  # "the best hostels", "the safest bus company"
+            return f"{word} {kind[0]}"
+        if word in BUSINESS_WORDS and "mas" in last[i + 1:i + 4] and last[-1] != "mas":  # "la empresa ... más segura"
+            return " ".join(last[i:last.index("mas", i) + 2])
     return None
 
 
