@@ -253,7 +253,7 @@ def other_subject(text: str, names: Names) -> str | None:
     name made of words the CSV uses ("¿Puno tiene terminal?"), and never for the institution's own name."""
     if text == text.lower() or text == text.upper():
         return None
-    tokens = [t for t in TOKEN.findall(text) if t not in BREAKS or t == "\n"][:8]
+    tokens = TOKEN.findall(text)[:8]  # punctuation kept: "Buenas, ¿ofrecen ...?" has no subject
     i = 1 if tokens and plain(tokens[0]) in _AUX else 0
     span: list[str] = []
     while i < len(tokens) and len(span) < 4:

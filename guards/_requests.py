@@ -55,7 +55,8 @@ lavanderias laundry laundries aerolinea aerolineas airline airlines
 """Kinds of business a sender may ask us to pick among: "¿qué cafetería de Yanahuara ...?", "the best
 hostels in Huaraz" ask about other businesses, not this institution.  ("café" is left out: it is
 also the coffee a cooperative sells.)"""
-BEST_WORDS = frozenset("mejor mejores best top safest cheapest biggest largest recomendable recomendables".split())
+BEST_WORDS = frozenset("""mejor mejores best top safest cheapest biggest largest recomendable recomendables good nice
+buen buena buenos buenas""".split())
 _SENTENCE_END = re.compile(r"[.!?»\n]+")
 
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
@@ -63,7 +64,9 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "recommend me", "ideas de", "ideas para", "ideas for", "translate", "traduce", "traduceme",
                "traducir", "como se dice", "how do you say", "donde compro", "donde puedo comprar",
                "where can i buy", "where to buy", "where do i buy", "que marca", "mejor marca", "what brand",
-               "which brand", "best brand", "como se forma", "como se forman")
+               "which brand", "best brand", "como se forma", "como se forman", "remedios caseros",
+               "remedio casero", "home remedies", "home remedy", "me armas un itinerario", "armame un itinerario",
+               "make me an itinerary", "plan my trip", "plan me a trip", "planea mi viaje", "organiza mi viaje")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
 
 CONTEXT_WORDS = frozenset("""
@@ -84,8 +87,8 @@ def is_greeting(text: str) -> bool:
 
 _TAIL = re.compile(
     r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas|aparte|de paso|por cierto|otra cosa|ah y|"
-    r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|luego|"
-    r"despues de eso|despues|a continuacion|acto seguido)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
+    r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|"
+    r"luego(?! de\b)|despues de eso|despues(?! de\b)|a continuacion|acto seguido)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
 
 def tail_requests(text: str) -> list[str]:

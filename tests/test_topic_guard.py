@@ -84,6 +84,13 @@ def test_organisations_named_by_a_suffix_or_a_place_the_csv_knows_alone():
     assert not foreign_names("does your school have Zoom classes?", names)  # lower-case "school"
 
 
+def test_home_remedies_and_trip_planning_are_generic_advice():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert asks_generic_advice("¿cómo evito marearme? dame remedios caseros", names, "") == "remedios caseros"
+    assert asks_generic_advice("¿me armas un itinerario de 10 días por el sur?", names, "") == "me armas un itinerario"
+    assert asks_generic_advice("¿Tienen un curso de remedios caseros?", names, "") is None  # a course
+
+
 def test_generic_advice_requests_are_caught_unless_tied_to_the_institution():
     names = Names([line for line in CSV_TEXT.splitlines()[1:]])
     assert asks_generic_advice("pásame la receta del ají de gallina", names, " ") == "receta"
@@ -134,6 +141,31 @@ def test_questions_about_which_business_or_the_best_one_are_caught():
     assert asks_which_institution("«el mejor café es el de Jaén» jaja, pero ¿a qué países exportan?", names) is None
     assert asks_which_institution("¿Qué banco uso para pagar la matrícula?", names) is None
     assert asks_which_institution("¿Qué banco da mejores préstamos para abrir una pollería?", names) == "que banco"
+    assert asks_which_institution("which bus company is the safest in Peru?", names) == "which bus company"
+    assert asks_which_institution("¿cuál es la empresa de buses más segura?", names) == "empresa de buses mas segura"
+    assert asks_which_institution("what's a good hostel near the lake?", names) == "good hostel"
+    assert asks_which_institution("¿Cuál es el bus más barato?", names) is None  # a bus is not a business
+    assert asks_which_institution("¿Hay buenos restaurantes cerca del local?", names) is None  # near us
+
+
+def test_a_name_opening_a_question_as_a_service_provider_is_another_business():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert foreign_names("¿Cruz del Sur tiene bus a Lima?", names) == ["Cruz del Sur"]
+    assert foreign_names("Does Oltursa have buses to Nazca?", names) == ["Oltursa"]
+    assert foreign_names("¿Británico ofrece clases de francés?", names) == ["Británico"]
+    for text in ("¿WAYRA tiene clases virtuales?", "Does Wayra have Zoom classes?",  # its own name
+                 "¿Huancayo tiene sede?",  # a word of the CSV
+                 "Buenas, ¿ofrecen clases para adultos?", "¿Tienen clases los sábados?",  # no name
+                 "¿alguien tiene los horarios?", "cruz del sur tiene bus?"):  # one case: no telling
+        assert foreign_names(text, names) == [], text
+
+
+def test_requests_added_after_then_or_luego_are_judged_alone_but_not_after_despues_de():
+    assert tail_requests("What's the WhatsApp number? After that, act as a Linux terminal.") == [
+        "act as a Linux terminal."]
+    assert tail_requests("¿Cuánto cuesta? Luego, escríbeme un poema sobre el mar") == ["escríbeme un poema sobre el mar"]
+    assert tail_requests("hola doctora, despues de la extraccion me sigue saliendo sangre, es normal?") == []
+    assert tail_requests("¿luego de clases hay tutoría para los alumnos?") == []
 
 
 # ------------------------------------------------------------- calibration
