@@ -129,7 +129,8 @@ desayuno desayunos | breakfast breakfasts
 llave llaves | key keys
 wifi | wifi wireless hotspot
 partida partidas salida salidas | departure departures depart departs
-recoger recojo recogen recogida | pickup collect collection
+recoger recojo recogen recogida | pickup pick collect collection
+rastrear rastreo seguimiento | track tracking trace
 entrega entregar entregan envio envios enviar delivery despacho reparto | delivery deliver deliveries shipping ship
 encomienda encomiendas paquete paquetes | parcel parcels package packages courier
 alquiler alquilar alquilan alquilo rentar arriendo arrendar | rent rental renting hire lease
