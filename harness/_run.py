@@ -103,7 +103,8 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     systems = cfg.system_list()
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    if cfg.needs_model():  # a pair longer than the training length is an error only when training
+    trained = cfg.needs_model()  # retrieval only (no system generates): nothing is loaded or trained
+    if trained:  # a pair longer than the training length is an error only when training
         data = load_qa_csv(csv_path, max_tokens=train_cfg.max_length,
                            count_tokens=lambda s, _tok=load_tokenizer(train_cfg.model): len(_tok(s)["input_ids"]))
     else:
@@ -114,11 +115,10 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     say(f"run folder {run}")
 
     t = time.perf_counter()
-    trained = cfg.needs_model()
     if trained:
         say(f"training on {len(data)} rows ({train_cfg.epochs} epochs)")
         tr = train(data, run, train_cfg, resume=cfg.resume)
-    else:  # retrieval only: no system here generates, so no adapter is trained
+    else:
         say("no system generates with a model: training skipped")
         tr = None
     if "tuned+grounded" in systems:
@@ -196,7 +196,8 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
             "csv": {"path": str(csv_path), "sha256": data.sha256, "rows": len(data)},
             "model": train_cfg.model if trained else None, "trained": trained,
             "train": dataclasses.asdict(train_cfg) if trained else None, "run_config": dataclasses.asdict(cfg),
-            "train_result": dataclasses.asdict(tr) if tr else None, "prompt_format": dataclasses.asdict(fmt) if trained else None,
+            "train_result": dataclasses.asdict(tr) if tr else None,
+            "prompt_format": dataclasses.asdict(fmt) if trained else None,
             "prompt_fingerprint": fmt.fingerprint() if trained else None, "machine": _machine(), "systems": systems,
             "probe_sets": {k: len(v) for k, v in sets.items()}}
     t = time.perf_counter()
