@@ -272,7 +272,7 @@ class TopicGuard:
         foreign = foreign_names(text, self.names, self.retriever.is_known)
         if foreign:
             return Verdict(False, self.name, 0.0,
-                           f"mentions {foreign[0]!r}, an organisation this assistant has no information about")
+                           f"mentions {foreign[0]!r}, another organisation or place this assistant knows nothing about")
         which = asks_which_institution(text, self.names)
         if which:
             return Verdict(False, self.name, 0.0, f"asks {which!r}: about other institutions, not this one")
