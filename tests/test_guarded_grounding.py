@@ -127,3 +127,16 @@ def test_no_suggestions_when_the_retriever_fails(retriever, csv_path, monkeypatc
     monkeypatch.setattr(retriever, "search", lambda *a, **k: 1 / 0)
     res = bot.ask("¿cuánto cuesta?")
     assert res.action == "refused" and res.suggestions == () and res.answer.startswith("Lo siento")
+
+
+def test_an_answer_that_contradicts_itself_falls_back_to_the_csv(retriever, csv_path):
+    # both amounts stand in the CSV (matrícula S/ 80, pensión S/ 260); only the answer ties both to one thing
+    said = "La pensión mensual de inglés es de S/ 260. La pensión mensual de inglés es de S/ 80."
+    question = "¿Cuánto es la pensión mensual de inglés?"
+    res = _model(retriever, csv_path, said).ask(question)
+    assert res.action == "fallback" and res.answer == retriever.search(question, 1)[0].answer
+    (finding,) = [f for f in res.findings if f.kind == "unsupported_fact"]
+    assert finding.text == "S/ 80" and "contradicts 'S/ 260'" in finding.detail
+    again = "La pensión mensual de inglés es de S/ 260. La pensión mensual de inglés es de S/ 260."
+    res = _model(retriever, csv_path, again).ask(question)  # the same fact twice is a loop, not a contradiction
+    assert res.action == "cut" and "unsupported_fact" not in res.output_verdict.kinds()

@@ -12,6 +12,13 @@ Names are matched on their content words, in order, allowing a generic head
 ("Programa de X" is X), a capitalised ordinary first word ("Ofrecemos
 Cajero Bancario ..."), a list of names joined by "y"/"e", and up to three
 extra words in between ("Rosa Quispe" for "Rosa Elena Quispe Huamán").
+
+A fact can also be contradicted by the answer itself: a small model that
+joins retrieved rows writes «La mensualidad de X es de S/ 450. La
+mensualidad de X es de S/ 150.», where each amount stands somewhere in the
+CSV.  Two sentences (four or more words) that read the same once their facts
+are masked but state different facts give the later one an
+``unsupported_fact`` finding: at most one of the two can be right.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from .._types import Finding
 from ._extract import Fact, extract_facts
 from ._index import FactIndex
 from ._names import Name, extract_names
-from ._text import COMMON, CONNECTORS, stem
+from ._text import COMMON, CONNECTORS, sentences, shadow, stem, words
 
 __all__ = ["FactIndex", "check_unsupported_fact", "fact_supported", "name_supported"]
 
@@ -168,5 +175,39 @@ def check_unsupported_fact(question: str, answer: str, facts: FactIndex) -> list
             start = _name_start(name)
             text = answer[start:name.end]
             findings.append(Finding("unsupported_fact", start, name.end, text, f"name {text!r} is not in the CSV"))
+    flagged = {(f.start, f.end) for f in findings}
+    findings.extend(f for f in _contradictions(answer) if (f.start, f.end) not in flagged)
     findings.sort(key=lambda x: x.start)
     return findings
+
+
+def _contradictions(answer: str) -> list[Finding]:
+    """Facts of a sentence that an earlier sentence, the same once facts are
+    masked, states differently (see the module docstring)."""
+    facts = extract_facts(answer)
+    folded = shadow(answer)
+    seen: dict[str, tuple[tuple, list[Fact]]] = {}
+    out: list[Finding] = []
+    for start, end in sentences(answer):
+        inside = [f for f in facts if start <= f.start and f.end <= end]
+        if not inside:
+            continue
+        masked, cursor = [], start
+        for f in inside:
+            masked += [w.group() for w in words(folded[cursor:f.start])] + [f"<{f.kind}>"]
+            cursor = f.end
+        masked += [w.group() for w in words(folded[cursor:end])]
+        if sum(not w.startswith("<") for w in masked) < 4:
+            continue
+        key = " ".join(masked)
+        values = tuple(f.value for f in inside)
+        if key not in seen:
+            seen[key] = (values, inside)
+            continue
+        first_values, first = seen[key]
+        for mine, theirs in zip(inside, first):
+            if mine.value != theirs.value:
+                out.append(Finding("unsupported_fact", mine.start, mine.end, mine.text,
+                                   f"{mine.text!r} contradicts {theirs.text!r}, stated for the same thing "
+                                   "in an earlier sentence"))
+    return out
