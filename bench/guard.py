@@ -52,6 +52,7 @@ INSTITUTIONS = {
     "valle_alto": "la Cooperativa Agraria Cafetalera Valle Alto de Jaén",
     "wayra_rumi": "la Asociación de Guías de Montaña y Trekking Wayra Rumi de Huaraz",
     "qorilazo": "la Empresa de Transportes Q'orilazo, buses interprovinciales del sur del Perú",
+    "santa_rosa": "la Institución Educativa Parroquial Santa Rosa de Lima de Ayacucho, un colegio",
 }
 
 
