@@ -190,11 +190,16 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
                 j += 1
             name: list[str] = []
             loose = False
-            while j < len(tokens) and len(name) < 5 and tokens[j] not in BREAKS:
+            while j < len(tokens) and len(name) < 7 and tokens[j] not in BREAKS:
                 tok, part = tokens[j], plain(tokens[j])
                 capital = is_name(tok) and not no_case
-                if part in CONNECTORS and name and j + 1 < len(tokens) and is_name(tokens[j + 1]) and not no_case:
-                    name.append(tok)  # "Universidad Andina del Cusco"
+                k = j
+                while k < len(tokens) and k - j < 2 and plain(tokens[k]) in CONNECTORS:
+                    k += 1
+                if k > j and name and k < len(tokens) and is_name(tokens[k]) and not no_case:
+                    name.extend(tokens[j:k])  # "Universidad Andina del Cusco", "Escuela de Oficiales de la Policía"
+                    j = k
+                    continue
                 elif capital and part not in ORG_WORDS:
                     name.append(tok)
                 elif (after_of and not strict and not name and part not in STOP_WORDS
@@ -204,6 +209,9 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
                 else:
                     break
                 j += 1
+            while name and plain(name[-1]) in CONNECTORS:
+                name.pop()
+                j -= 1
             if loose and len(name) == 1 and known(plain(name[0])):
                 name = []  # "el restaurante de los alumnos": a common word, no name
             if name and not names.knows(name, tokens[i:j]):

@@ -82,6 +82,11 @@ def test_organisations_named_by_a_suffix_or_a_place_the_csv_knows_alone():
     assert not foreign_names("¿me agregan al grupo de WhatsApp del nivel?", names)
     assert not foreign_names("¿tienen sede en el Centro de Huancayo?", names)
     assert not foreign_names("does your school have Zoom classes?", names)  # lower-case "school"
+    # two connectors before the next capitalised word: the name goes on
+    assert foreign_names("¿Qué piden para entrar a la Escuela de Oficiales de la Fuerza Aérea?", names) == [
+        "Escuela de Oficiales de la Fuerza Aérea"]
+    assert foreign_names("¿la Universidad Nacional de San Cristóbal de Huamanga tiene inglés?", names) == [
+        "Universidad Nacional de San Cristóbal de Huamanga"]
 
 
 def test_home_remedies_and_trip_planning_are_generic_advice():
