@@ -25,6 +25,7 @@ if not SEED.exists():  # a checkout where shared/ sits inside the repository
     SEED = ROOT / "shared" / "fixtures" / "seed_failures.json"
 DOMAINS = {"cenfobank": ROOT / "data" / "cenfobank.csv", "mikhuy": ROOT / "data" / "mikhuy.csv",
            "wayra_rumi": ROOT / "data" / "wayra_rumi.csv", "qorilazo": ROOT / "data" / "qorilazo.csv",
+           "santa_rosa": ROOT / "data" / "santa_rosa.csv",
            "qallariy": ROOT / "tests" / "data" / "qallariy.csv"}
 EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
 # seed labels -> check kinds; unsafe_prompt / off_topic belong to the input guard
@@ -90,7 +91,7 @@ def test_no_csv_answer_states_an_unsupported_fact(csv_path):
     assert not flagged, f"{csv_path.stem}: {flagged[:5]}"
 
 
-@pytest.mark.parametrize("domain", ["cenfobank", "mikhuy", "qorilazo"])
+@pytest.mark.parametrize("domain", ["cenfobank", "mikhuy", "qorilazo", "santa_rosa"])
 def test_no_csv_answer_is_flagged_against_its_own_row_only(domain):
     rows = _rows(domain)
     flagged = [r.row for r in rows if run_checks(r.question, r.answer, FactIndex.from_rows([r]))]
