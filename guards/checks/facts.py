@@ -186,7 +186,7 @@ def _contradictions(answer: str) -> list[Finding]:
     masked, states differently (see the module docstring)."""
     facts = extract_facts(answer)
     folded = shadow(answer)
-    seen: dict[str, tuple[tuple, list[Fact]]] = {}
+    seen: dict[str, list[Fact]] = {}
     out: list[Finding] = []
     for start, end in sentences(answer):
         inside = [f for f in facts if start <= f.start and f.end <= end]
@@ -199,12 +199,7 @@ def _contradictions(answer: str) -> list[Finding]:
         masked += [w.group() for w in words(folded[cursor:end])]
         if sum(not w.startswith("<") for w in masked) < 4:
             continue
-        key = " ".join(masked)
-        values = tuple(f.value for f in inside)
-        if key not in seen:
-            seen[key] = (values, inside)
-            continue
-        first_values, first = seen[key]
+        first = seen.setdefault(" ".join(masked), inside)
         for mine, theirs in zip(inside, first):
             if mine.value != theirs.value:
                 out.append(Finding("unsupported_fact", mine.start, mine.end, mine.text,
