@@ -1,13 +1,14 @@
 """The answer checks (``guards.checks``) kind by kind: repetition, stray
-tokens, truncation, refusal and no direct answer (the fact checks and the
-required properties live in ``test_answer_checks.py``)."""
+tokens, truncation, refusal, no direct answer, and a sentence that restates a
+fact differently (the other fact checks and the required properties live in
+``test_answer_checks.py``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from guards.checks import (asked_values, check_no_direct_answer, check_refusal, check_repetition,
-                           check_stray_token, check_truncated)
+from guards.checks import (FactIndex, asked_values, check_no_direct_answer, check_refusal, check_repetition,
+                           check_stray_token, check_truncated, check_unsupported_fact)
 from tests.test_answer_checks import cenfo, index, kinds, small  # noqa: F401  (shared fixtures)
 
 
@@ -127,3 +128,16 @@ def test_asked_values(question, want):
 ])
 def test_no_direct_answer(small, question, answer, flagged):
     assert bool(check_no_direct_answer(question, answer, small)) is flagged
+
+
+# ---------------------------------------------------------------- a fact restated differently
+@pytest.mark.parametrize("answer, flagged", [
+    ("La mensualidad de Cajero es de S/ 450. La mensualidad de Cajero es de S/ 150.", "S/ 150"),
+    ("El turno mañana es de 8:00 a 12:00. El turno tarde es de 14:00 a 18:00.", None),  # different words
+    ("La matrícula es S/ 150. La matrícula es S/ 150.", None),  # the same fact again
+    ("Cuesta S/ 150. Cuesta S/ 450.", None),  # fewer than four words besides the facts: too little to tie them
+])
+def test_a_sentence_that_restates_a_fact_differently_is_unsupported(answer, flagged):
+    facts = FactIndex.from_texts(["La mensualidad es S/ 450, la matrícula S/ 150. Turnos de 8:00 a 12:00 y de 14:00 a 18:00."])
+    found = [f.text for f in check_unsupported_fact("¿Cuánto cuesta?", answer, facts)]
+    assert found == ([flagged] if flagged else [])
