@@ -163,7 +163,8 @@ def check_unsupported_fact(question: str, answer: str, facts: FactIndex) -> list
     """Facts and names of ``answer`` that neither ``facts`` nor ``question`` hold."""
     asked = FactIndex.from_texts([question]) if question else FactIndex()
     findings: list[Finding] = []
-    for f in extract_facts(answer):
+    stated = extract_facts(answer)
+    for f in stated:
         if not (fact_supported(f, facts) or fact_supported(f, asked)):
             findings.append(Finding("unsupported_fact", f.start, f.end, f.text, _describe(f, facts)))
     judged: dict[tuple, bool] = {}
@@ -176,15 +177,15 @@ def check_unsupported_fact(question: str, answer: str, facts: FactIndex) -> list
             text = answer[start:name.end]
             findings.append(Finding("unsupported_fact", start, name.end, text, f"name {text!r} is not in the CSV"))
     flagged = {(f.start, f.end) for f in findings}
-    findings.extend(f for f in _contradictions(answer) if (f.start, f.end) not in flagged)
+    findings.extend(f for f in _contradictions(answer, stated) if (f.start, f.end) not in flagged)
     findings.sort(key=lambda x: x.start)
     return findings
 
 
-def _contradictions(answer: str) -> list[Finding]:
+def _contradictions(answer: str, facts: list[Fact]) -> list[Finding]:
     """Facts of a sentence that an earlier sentence, the same once facts are
-    masked, states differently (see the module docstring)."""
-    facts = extract_facts(answer)
+    masked, states differently (see the module docstring); ``facts`` are
+    :func:`extract_facts` of ``answer``."""
     folded = shadow(answer)
     seen: dict[str, list[Fact]] = {}
     out: list[Finding] = []
