@@ -53,6 +53,8 @@ INSTITUTIONS = {
     "wayra_rumi": "la Asociación de Guías de Montaña y Trekking Wayra Rumi de Huaraz",
     "qorilazo": "la Empresa de Transportes Q'orilazo, buses interprovinciales del sur del Perú",
     "santa_rosa": "la Institución Educativa Parroquial Santa Rosa de Lima de Ayacucho, un colegio",
+    "tecsur": "TECSUR Minería, un instituto tecnológico privado de Arequipa (maquinaria pesada, mecánica, minería)",
+    "sonrisa": "la Clínica Odontológica Sonrisa Andina de Puno y Juliaca",
 }
 
 

@@ -141,3 +141,14 @@ def test_a_sentence_that_restates_a_fact_differently_is_unsupported(answer, flag
     facts = FactIndex.from_texts(["La mensualidad es S/ 450, la matrícula S/ 150. Turnos de 8:00 a 12:00 y de 14:00 a 18:00."])
     found = [f.text for f in check_unsupported_fact("¿Cuánto cuesta?", answer, facts)]
     assert found == ([flagged] if flagged else [])
+
+
+@pytest.mark.parametrize("answer, flagged", [
+    ("Te prepara para la calificación AWS D1.1 en soldadura.", None),  # the CSV's own code: "." inside a name
+    ("Te prepara para la calificación AWS D1.5 en soldadura.", "AWS D1.5"),
+    ("Te prepara para la norma ASME B31.3 en soldadura.", "ASME B31.3"),
+])
+def test_a_dotted_code_is_one_name(answer, flagged):
+    facts = FactIndex.from_texts(["La carrera te prepara para la calificación AWS D1.1 en posiciones 3G y 4G."])
+    found = [f.text for f in check_unsupported_fact("¿Qué aprendo?", answer, facts)]
+    assert found == ([flagged] if flagged else [])

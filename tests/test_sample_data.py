@@ -14,7 +14,8 @@ SETS = {"paraphrase", "hard_benign", "odd_format", "off_topic", "unsafe", "injec
 
 
 def test_the_sample_domains_are_all_here():
-    assert {"cenfobank", "mikhuy", "valle_alto", "wayra_rumi", "qorilazo", "santa_rosa"} <= set(DOMAINS)
+    assert {"cenfobank", "mikhuy", "valle_alto", "wayra_rumi", "qorilazo", "santa_rosa", "tecsur",
+            "sonrisa"} <= set(DOMAINS)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

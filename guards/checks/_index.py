@@ -89,7 +89,8 @@ class FactIndex:
                 _index_fact(f, acc)
             prev = 0
             for m in words(text):
-                if _CLAUSE_BREAK.search(text, prev, m.start()):
+                gap = text[prev:m.start()]
+                if _CLAUSE_BREAK.search(gap) and not (prev and gap in ".,"):  # "D1.1", "S.A.C." go on
                     stems.append("")
                 prev = m.end()
                 w = fold(m.group())
