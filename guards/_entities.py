@@ -79,6 +79,13 @@ am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb
 SELF_SHARE = 0.08
 """An all-capital word in this share of the CSV's rows is the institution's name."""
 
+WEB_NAME = re.compile(r"(?:[\w.+-]+@|www\.|https?://(?:www\.)?|(?<![\w@])@)([^\W_]+(?:-[^\W_]+)*)", re.UNICODE)
+WEB_HOSTS = frozenset("""
+gmail hotmail outlook yahoo live icloud proton protonmail gob gov edu facebook instagram tiktok twitter
+youtube linkedin wa whatsapp google maps bit
+""".split())
+"""Mail and social hosts: their names say nothing about whose address it is."""
+
 TOKEN = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*|[.,;:!?()\[\]\n]", re.UNICODE)
 BREAKS = frozenset(".,;:!?()[]\n")
 
@@ -104,6 +111,9 @@ class Names:
         self_names: all-capital words (4+ letters) found in at least
             :data:`SELF_SHARE` of the rows: the institution's own name
             ("CENFOBANK").
+        web_names: the names in the CSV's e-mail, web and social addresses
+            ("sonrisaandina" from "citas@sonrisaandina.pe"), mail and social
+            hosts left out: a name that spells one is the institution's own.
     """
 
     def __init__(self, texts: list[str], rows: int | None = None) -> None:
@@ -131,6 +141,16 @@ class Names:
                                     for b in range(a + 2, len(run) + 1))
                     run = []
         self.acronyms = frozenset(acronyms)
+        self.web_names = frozenset(
+            w for w in (plain(m.group(1)).replace("-", "") for t in texts for m in WEB_NAME.finditer(t))
+            if len(w) >= 5 and w not in WEB_HOSTS)
+
+    def is_web_name(self, tokens: list[str]) -> bool:
+        """Whether ``tokens`` spell, without spaces, the CSV's own web or mail name
+        ("Sonrisa Andina" for "citas@sonrisaandina.pe"), with or without connectors."""
+        plains = [plain(t) for t in tokens]
+        core = [p for p in plains if p not in CONNECTORS]
+        return len(plains) > 1 and ("".join(plains) in self.web_names or "".join(core) in self.web_names)
 
     def mentions_self(self, text: str) -> bool:
         """Whether ``text`` names the institution itself (typos forgiven)."""
@@ -145,6 +165,8 @@ class Names:
         itself by that organisation word ("la academia de Huancayo" in an
         academy's CSV may mean the academy)."""
         plains = [plain(t) for t in name]
+        if self.is_web_name(name):
+            return True  # "la Clínica Sonrisa Andina" in the CSV of sonrisaandina.pe
         loose = span is None or plain(span[0]) in self.words
         if " " + " ".join(plains) + " " in self.text:
             return loose or len(plains) > 1 or self.has_phrase(span) or plains[0] in self.self_names

@@ -45,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +58,7 @@ from harness._io import save_npz
 from harness._retrieval import Profile, Retriever
 
 from ._entities import Names, addresses_institution, foreign_names
+from ._normalize import normalize
 from ._requests import (asks_about_elsewhere, asks_generic_advice, asks_which_institution, is_greeting,
                         tail_requests)
 from ._types import Verdict
@@ -259,7 +260,16 @@ class TopicGuard:
         if not isinstance(text, str):
             return Verdict(False, self.name, 0.0, f"input is {type(text).__name__}, not text")
         try:
-            return self._decide(text)
+            verdict = self._decide(text)
+            if verdict.allowed:
+                return verdict
+            norm = normalize(text)  # "c a r i l l a s  p r e c i o", "h0r4ri0 3n c4nd3l4ri4?"
+            if {"spaced", "leet"} & set(norm.flags):
+                for view in norm.views():
+                    alt = self._decide(view) if view != text else verdict
+                    if alt.allowed:
+                        return replace(alt, reason=f"{alt.reason}; read as {view[:60]!r}")
+            return verdict
         except Exception as exc:  # a guard fails closed
             log.exception("topic guard failed")
             return Verdict(False, self.name, 0.0, f"topic guard error ({type(exc).__name__}): refused")

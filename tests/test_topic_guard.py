@@ -63,6 +63,14 @@ def test_foreign_organisations_are_found_and_own_names_are_not():
     assert names.mentions_self("¿wayra tiene becas?") and names.mentions_self("la wyara")
 
 
+def test_the_name_in_the_csvs_own_mail_or_web_address_is_its_own():
+    names = Names(["¿Cuál es el correo?\nEscríbenos a citas@piedraazul.pe o visita www.piedraazul.pe.",
+                   "¿Tienen Facebook?\nSí, facebook.com/piedraazul y reservas@gmail.com."])
+    assert names.web_names == {"piedraazul"}
+    assert not foreign_names("Estimados señores de la Clínica Piedra Azul: ¿atienden sábados?", names)
+    assert foreign_names("¿La Clínica Piedra Roja atiende sábados?", names) == ["Clínica Piedra Roja"]
+
+
 def test_organisations_named_by_a_suffix_or_a_place_the_csv_knows_alone():
     names = Names([line for line in CSV_TEXT.splitlines()[1:]])
     # a capitalised name ending in an organisation word, English style
@@ -204,6 +212,13 @@ def test_in_domain_prompts_pass(guard, text):
     assert verdict.allowed, verdict.reason
 
 
+@pytest.mark.parametrize("text", ["p e n s i o n   d e   i n g l e s", "qu13n35 50n l05 pr0f350r35"])
+def test_spaced_or_leet_text_is_judged_as_it_reads(guard, text):
+    assert not guard._decide(text).allowed  # as typed, the letters read as nothing in the CSV
+    verdict = guard.check(text)
+    assert verdict.allowed and "read as" in verdict.reason, verdict.reason
+
+
 @pytest.mark.parametrize("text", [
     "¿Cuál es la capital de Australia?",
     "Escribe una función en Python que invierta una cadena",
@@ -215,6 +230,7 @@ def test_in_domain_prompts_pass(guard, text):
     "¿Cuánto cuesta la matrícula en la Universidad de Salamanca?",
     "¿El Instituto Cultural Británico tiene clases los sábados?",
     "¿Cuál es la mejor época para visitar Machu Picchu?",
+    "c a p i t a l   d e   A u s t r a l i a",
 ])
 def test_off_topic_prompts_are_refused(guard, text):
     verdict = guard.check(text)
