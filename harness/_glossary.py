@@ -50,7 +50,7 @@ examen examenes evaluacion evaluaciones prueba pruebas | exam exams test tests a
 recuperacion rezagado sustitutorio | makeup retake resit
 practicas practica pasantia pasantias practicante | internship internships intern placement placements
 trabajo trabajos empleo empleos chamba bolsa empleabilidad | job jobs employment work hiring
-telefono celular numero whatsapp correo email contacto llamar escribir | phone telephone call number contact message mail
+telefono celular numero whatsapp wsp wasap guasap correo email contacto llamar escribir | phone telephone call number contact message mail
 estacionamiento estacionar parqueo parquear cochera carro auto | parking park car
 extranjero extranjeros extranjera | foreigner foreigners foreign international
 hijo hijos hija hijas nino ninos nina ninas menor menores adolescente adolescentes | son daughter kids kid child children minor minors teen teenager
@@ -171,6 +171,16 @@ enfermera enfermeras enfermero enfermeria | nurse nurses nursing
 posta postas clinica clinicas hospital hospitales policlinico | clinic clinics hospital hospitals healthcare
 consulta consultas chequeo chequeos | consultation consultations checkup checkups
 cita citas | appointment appointments
+diente dientes muela muelas molar molares | tooth teeth molar molars
+dentista dentistas odontologo odontologa odontologos odontologia | dentist dentists dentistry
+protesis dentadura dentaduras | denture dentures prosthesis prostheses
+curacion curaciones empaste empastes resina resinas | filling fillings composite
+extraccion extracciones | extraction extractions removal
+radiografia radiografias tomografia tomografias | xray xrays radiograph radiographs scan scans
+embarazada embarazadas embarazo gestante gestantes | pregnant pregnancy
+encia encias | gum gums
+juicio | wisdom
+bruxismo rechinar | bruxism grinding clenching
 municipalidad municipio alcaldia alcalde | municipality council mayor townhall
 licencia licencias brevete | license licence licenses licences
 manejar manejo conducir chofer choferes conductor conductores | driving drive driver drivers chauffeur
