@@ -34,7 +34,9 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
    After the model: a request added after "además", "PD", "also", "by the
    way" is judged on its own, so an in-domain question cannot carry an
-   off-topic one.
+   off-topic one; a refused prompt in spaced letters or leetspeak is judged
+   again as :func:`guards._normalize.normalize` reads it (the safety and
+   injection checks already judged those readings).
 
 ``score`` is the model's probability that the prompt is in-domain (greetings
 score 1.0, foreign organisations 0.0).
@@ -261,14 +263,11 @@ class TopicGuard:
             return Verdict(False, self.name, 0.0, f"input is {type(text).__name__}, not text")
         try:
             verdict = self._decide(text)
-            if verdict.allowed:
-                return verdict
-            norm = normalize(text)  # "c a r i l l a s  p r e c i o", "h0r4ri0 3n c4nd3l4ri4?"
-            if {"spaced", "leet"} & set(norm.flags):
-                for view in norm.views():
-                    alt = self._decide(view) if view != text else verdict
-                    if alt.allowed:
-                        return replace(alt, reason=f"{alt.reason}; read as {view[:60]!r}")
+            norm = None if verdict.allowed else normalize(text)  # "c a r i l l a s  p r e c i o", "h0r4ri0"
+            for view in norm.views() if norm and {"spaced", "leet"} & set(norm.flags) else ():
+                alt = self._decide(view) if view != text else verdict
+                if alt.allowed:
+                    return replace(alt, reason=f"{alt.reason}; read as {view[:60]!r}")
             return verdict
         except Exception as exc:  # a guard fails closed
             log.exception("topic guard failed")
