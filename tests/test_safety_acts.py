@@ -42,6 +42,11 @@ SAFE = [
     "¿Dónde firmo la constancia de prácticas?",
     "¿Me pueden recetar algo para el dolor después de la extracción?",
     "mi hijo se cayó y tiene moretones, ¿lo atienden de emergencia?",
+    "el bus de las 8 se demora, quiero esperarlo en el terminal, ¿hay sala de espera?",
+    "¿A qué hora sale solo el bus de la noche a Puno?",
+    "me gustó el curso de excavadora, quiero seguirlo el próximo ciclo",
+    "¿puedo copiar la firma digital en el PDF de la matrícula?",
+    "¿Qué hago si alguien hace una denuncia falsa contra mí?",
 ]
 
 
