@@ -12,10 +12,8 @@
   name ("DRE" for "Dirección Regional de Educación").  "¿Cuánto cuesta la
   matrícula en la Universidad Andina del Cusco?" must be refused even though
   every word of it is in the CSV.
-* :func:`addresses_institution`: whether a text speaks to the institution
-  ("ustedes", "your course"), a feature of the topic model.
-
-The request-shape rules (greetings, generic advice, added requests) are in
+The request-shape rules (greetings, generic advice, added requests, whether a
+text addresses the institution) are in
 :mod:`guards._requests`.  Both modules are domain-agnostic: the only domain
 knowledge is :class:`Names`, built from the CSV's text.
 """
@@ -61,15 +59,6 @@ CONNECTORS = frozenset("de del la el los las of the san santa st".split())
 BEFORE_ACRONYM = frozenset("el la los las del al en con de desde por at the of from in to with".split())
 """An unknown acronym right after one of these ("la UNSAAC", "at MIT") names an organisation."""
 
-
-ADDRESS_WORDS = frozenset("""
-ustedes usted tienen ofrecen brindan aceptan cobran dan dictan ensenan enseñan su sus vuestro vuestra
-curso cursos clase clases taller talleres aula alumnos profesor profesores docente docentes instructor
-you your yours course courses class classes workshop workshops lesson lessons instructor instructors
-alumno alumnos estudiante estudiantes student students
-""".split())
-"""Words that address the institution or its teaching ("¿ofrecen ...?", "your training", "in class"):
-a feature of the topic model, learnt from the CSV's own questions."""
 
 COMMON_ACRONYMS = frozenset("""
 dni ruc pdf usd pen id ok faq qr cv sms igv wifi app url www ce pc tv usb ia ai ong onu covid
@@ -260,11 +249,6 @@ def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
             and plain(tokens[start - 1]) not in STOP_WORDS:
         start -= 1
     return start if start < i else None
-
-
-def addresses_institution(text: str, names: Names) -> bool:
-    """Whether ``text`` speaks to the institution (:data:`ADDRESS_WORDS`) or names it."""
-    return bool(set(fold(text).split()) & ADDRESS_WORDS) or names.mentions_self(text)
 
 
 SERVICE_VERBS = frozenset("""

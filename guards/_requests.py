@@ -14,6 +14,8 @@
 * :func:`asks_about_elsewhere` finds a request about a place the CSV never
   names ("the easiest route up Kilimanjaro", "visitar Machu Picchu") that
   does not speak to the institution.
+* :func:`addresses_institution`: whether a text speaks to the institution
+  ("ustedes", "your course") or names it, a feature of the topic model.
 
 All are domain-agnostic: the only domain knowledge is
 :class:`guards._entities.Names`, built from the CSV's text.
@@ -27,7 +29,23 @@ from typing import Callable
 
 from harness._lexical import fold
 
-from ._entities import BREAKS, TOKEN, Names, addresses_institution, is_name, plain
+from ._entities import BREAKS, TOKEN, Names, is_name, plain
+
+
+ADDRESS_WORDS = frozenset("""
+ustedes usted tienen ofrecen brindan aceptan cobran dan dictan ensenan enseñan su sus vuestro vuestra
+curso cursos clase clases taller talleres aula alumnos profesor profesores docente docentes instructor
+you your yours course courses class classes workshop workshops lesson lessons instructor instructors
+alumno alumnos estudiante estudiantes student students
+""".split())
+"""Words that address the institution or its teaching ("¿ofrecen ...?", "your training", "in class"):
+a feature of the topic model, learnt from the CSV's own questions."""
+
+
+def addresses_institution(text: str, names: Names) -> bool:
+    """Whether ``text`` speaks to the institution (:data:`ADDRESS_WORDS`) or names it."""
+    return bool(set(fold(text).split()) & ADDRESS_WORDS) or names.mentions_self(text)
+
 
 GREETING_WORDS = frozenset("""
 hola holaa holi ola buenas buenos buen dia dias tarde tardes noche noches saludos saludo que tal

@@ -8,7 +8,7 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    concept (IDF-weighted *coverage*: "becas", "whatsapp?", "horarios de
    noche" and "monthly fee?" are fully covered).
 2. A built-in, domain-agnostic set of generic off-topic prompts
-   (``guards/resources/offtopic.txt``: general knowledge, coding, sports,
+   (``guards/resources/offtopic.txt``, loaded by :mod:`guards._generic`: general knowledge, coding, sports,
    health, politics, chit-chat, and near-domain prompts in some 25 fields —
    banking, cooking, travel, study, agriculture, livestock, health clinics,
    languages, IT, crafts, beauty, mechanics, construction, arts, sports,
@@ -44,44 +44,31 @@ score 1.0, foreign organisations 0.0).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
 from harness import _lexical as lx
-from harness._embed import get_embedder, single_blas_thread
+from harness._embed import single_blas_thread
 from harness._glossary import english_map
-from harness._paths import cache_dir
-from harness._io import save_npz
 from harness._retrieval import Profile, Retriever
 
-from ._entities import Names, addresses_institution, foreign_names
+from ._entities import Names, foreign_names
+from ._generic import embed_cached, generic_vectors, load_generic
 from ._normalize import normalize
-from ._requests import (asks_about_elsewhere, asks_generic_advice, asks_which_institution, is_greeting,
-                        tail_requests)
+from ._requests import (addresses_institution, asks_about_elsewhere, asks_generic_advice, asks_which_institution,
+                        is_greeting, tail_requests)
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
 
-RESOURCE = Path(__file__).with_name("resources") / "offtopic.txt"
-SHIPPED = RESOURCE.with_suffix(".npz")
-"""Precomputed (float16) embeddings of :data:`RESOURCE`; regenerate with
-``python -c "from guards._topic import write_generic_vectors as w; w()"``."""
 TARGET_RECALL = 0.95
 """Share of leave-one-out positives the threshold keeps (unless 0.5 already does)."""
 COVERED_COSINE = 0.92
 """A generic prompt this close to a CSV question is in-domain for this CSV: dropped."""
 FEATURES = ("dense", "off", "dense-off", "coverage", "self", "address")
-
-
-def load_generic(path: Path = RESOURCE) -> list[str]:
-    """The generic off-topic prompts (comments and blank lines skipped)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 @dataclass(frozen=True)
@@ -139,46 +126,6 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50
     return w[:-1], float(w[-1])
 
 
-def _digest(texts: list[str]) -> str:
-    return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:32]
-
-
-def generic_vectors(texts: list[str]) -> np.ndarray:
-    """Embeddings of the generic prompts: the shipped ``offtopic.npz`` when it
-    matches ``texts`` and the embedder, else computed once and cached."""
-    try:
-        with np.load(SHIPPED) as z:
-            if str(z["digest"]) == f"{get_embedder().name}:{_digest(texts)}":
-                return z["v"].astype(np.float32)
-    except FileNotFoundError:
-        pass
-    except Exception as exc:
-        log.warning("shipped generic vectors %s unreadable (%s); recomputing", SHIPPED, exc)
-    return _embed_cached("generic", texts)
-
-
-def write_generic_vectors() -> Path:
-    """Regenerate ``guards/resources/offtopic.npz`` after editing ``offtopic.txt``."""
-    texts = load_generic()
-    vec = get_embedder().queries(texts).astype(np.float16)
-    save_npz(SHIPPED, v=vec, digest=np.array(f"{get_embedder().name}:{_digest(texts)}"))
-    return SHIPPED
-
-
-def _embed_cached(name: str, texts: list[str]) -> np.ndarray:
-    path = cache_dir() / "retriever" / f"{name}-{_digest(texts)}.npz"
-    if path.exists():
-        try:
-            with np.load(path) as z:
-                if z["v"].shape[0] == len(texts):
-                    return z["v"]
-        except Exception as exc:
-            log.warning("cache %s unreadable (%s); rebuilding", path, exc)
-    vec = get_embedder().queries(texts)
-    save_npz(path, v=vec)
-    return vec
-
-
 def _english(question: str) -> str:
     """A word-by-word English gloss of a Spanish question (glossary words)."""
     table = english_map()
@@ -219,7 +166,7 @@ class TopicGuard:
         n = len(qs)
         variants = ([_keywords(q, ret) for q in qs] + [lx.fold(q) for q in qs]
                     + [_english(q) for q in qs])
-        var_vec = _embed_cached(f"{ret.key[:16]}-topic", variants)
+        var_vec = embed_cached(f"{ret.key[:16]}-topic", variants)
         xs, ys = [], []
         for i, q in enumerate(qs):
             views = [(q, ret.question_vectors[i])] + [(variants[k * n + i], var_vec[k * n + i]) for k in range(3)]

@@ -7,7 +7,8 @@ import pytest
 from guards._entities import Names, foreign_names
 from guards._requests import (asks_about_elsewhere, asks_generic_advice, asks_which_institution, is_greeting,
                              tail_requests)
-from guards._topic import FEATURES, SHIPPED, TopicGuard, _digest, load_generic
+from guards._generic import SHIPPED, _digest, load_generic
+from guards._topic import FEATURES, TopicGuard
 from guards._types import Verdict
 
 from ._domain import CSV_TEXT, csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
