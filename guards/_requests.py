@@ -8,7 +8,9 @@
   which institution does something ("¿Qué universidad enseña ...?").
 * :func:`asks_generic_advice` finds requests for generic how-to or advice in
   the field ("la receta del pisco sour", "tips para visitar ...", "¿qué marca
-  de ... me conviene?") that name no course, class or the institution.
+  de ... me conviene?") or for general facts ("¿cuántos habitantes tiene
+  ...?", "¿qué tiempo hará mañana?") that name no course, class or the
+  institution.
 * :func:`tail_requests` finds requests added after a first one ("¿...?
   Además, escríbeme un ensayo ..."), which the topic guard judges on their own.
 * :func:`asks_about_elsewhere` finds a request about a place the CSV never
@@ -86,13 +88,22 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "remedio casero", "home remedies", "home remedy", "me armas un itinerario", "armame un itinerario",
                "make me an itinerary", "plan my trip", "plan me a trip", "planea mi viaje", "organiza mi viaje")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
+FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
+             "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",
+             "pronostico del tiempo", "weather forecast", "whats the weather", "cual es la historia de",
+             "what is the history of", "cual es la capital de", "what is the capital of",
+             "cuantos kilometros hay", "cuantos km hay", "how far is", "distancia entre", "distance between",
+             "cuanto gana un", "cuanto gana una", "cuanto se gana", "sueldo promedio", "average salary",
+             "organizame un itinerario", "hazme un itinerario")
+"""Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
+the institution."""
 
 CONTEXT_WORDS = frozenset("""
 curso cursos taller talleres clase clases carrera carreras programa programas modulo modulos enseñan
 ensenan ensena aprendo aprender aprende aprenden estudiar estudio estudios matricula inscribo inscribir
 ustedes tienen ofrecen dan instituto academia escuela centro alumnos alumno profesor profesores
 local sede campus aqui estudiantes students here course courses class classes workshop workshops program
-programme teach teaches learn you your
+programme teach teaches learn you your egresado egresados egresada egresadas graduate graduates alumni
 """.split())
 """Words that tie a request to the institution ("¿en qué curso enseñan la receta ...?")."""
 
@@ -132,12 +143,13 @@ def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
     (``questions``: their folded text), i.e. the institution answers it.
     """
     folded = f" {fold(text)} "
-    words = set(folded.split())
-    if words & CONTEXT_WORDS or names.mentions_self(text):
+    if names.mentions_self(text):
         return None
-    for cue in ADVICE_CUES:
+    for cue in (*ADVICE_CUES, *FACT_CUES):
         if f" {cue} " in folded and f" {cue} " not in questions:
-            return cue
+            rest = folded.replace(f" {cue} ", " ")  # "how do you say": the cue's "you" is no address
+            if not set(rest.split()) & CONTEXT_WORDS:
+                return cue
     return None
 
 

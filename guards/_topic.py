@@ -30,8 +30,9 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    greeting/courtesy words ("hola", "Hi", "gracias") is allowed as
    chit-chat; a prompt naming an organisation the CSV does not know ("la
    Universidad de Salamanca", "el BBVA"), opening "¿Qué universidad ...?",
-   or asking for a recipe / tips without naming a course, a class or the
-   institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
+   or asking for a recipe / tips or a general fact (a town's population,
+   tomorrow's weather, a trade's salary) without naming a course, a class or
+   the institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
    After the model: a request added after "además", "PD", "also", "by the
    way" is judged on its own, so an in-domain question cannot carry an
    off-topic one; a refused prompt in spaced letters or leetspeak is judged
@@ -237,7 +238,7 @@ class TopicGuard:
             return Verdict(False, self.name, 0.0, f"asks about {place!r}, a place this assistant has no information about")
         advice = asks_generic_advice(text, self.names, self._questions)
         if advice:
-            return Verdict(False, self.name, 0.0, f"asks for generic advice ({advice!r}), not about the institution")
+            return Verdict(False, self.name, 0.0, f"asks for generic advice or facts ({advice!r}), not about the institution")
         prob, prof, j = self.probability(text)
         i = int(prof.fused.argmax())
         row = self.retriever.rows[i].row

@@ -118,6 +118,26 @@ def test_generic_advice_requests_are_caught_unless_tied_to_the_institution():
     assert asks_generic_advice("¿qué marca de diccionario piden en el curso?", names, " ") is None
 
 
+def test_general_facts_are_not_about_the_institution():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert asks_generic_advice("¿Cuántos habitantes tiene Huancayo?", names, " ") == "habitantes"
+    assert asks_generic_advice("¿A cuántos metros sobre el nivel del mar está el lago?", names, " ") == \
+        "sobre el nivel del mar"
+    assert asks_generic_advice("¿Qué tiempo hará mañana en Jauja?", names, " ") == "que tiempo hara"
+    assert asks_generic_advice("¿cuánto gana un ingeniero en Lima?", names, " ") == "cuanto gana un"
+    # tied to the institution: its graduates, its courses, its own questions
+    assert asks_generic_advice("¿cuánto gana un egresado del instituto?", names, " ") is None
+    assert asks_generic_advice("¿Cuál es la historia de la academia?", names, " ") is None
+    assert asks_generic_advice("¿qué tiempo hará en la salida?", names, " que tiempo hara en la salida ") is None
+
+
+def test_a_cue_that_holds_you_is_no_address():
+    """"How do you say ...": the cue's own "you" does not tie the request to the institution."""
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert asks_generic_advice("How do you say good morning in Aymara?", names, " ") == "how do you say"
+    assert asks_generic_advice("How do you say 'enrolment' in your course?", names, " ") is None
+
+
 def test_wh_questions_about_a_place_the_csv_never_names_are_caught(retriever):
     names = Names([line for line in CSV_TEXT.splitlines()[1:]])
     known = retriever.is_known
