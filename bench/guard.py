@@ -55,6 +55,8 @@ INSTITUTIONS = {
     "santa_rosa": "la Institución Educativa Parroquial Santa Rosa de Lima de Ayacucho, un colegio",
     "tecsur": "TECSUR Minería, un instituto tecnológico privado de Arequipa (maquinaria pesada, mecánica, minería)",
     "sonrisa": "la Clínica Odontológica Sonrisa Andina de Puno y Juliaca",
+    "moche": "Moche Lingua, un centro de idiomas de Trujillo y Chiclayo",
+    "huellas": "la Clínica Veterinaria Huellas Andinas de Cajamarca",
 }
 
 

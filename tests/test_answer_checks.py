@@ -26,7 +26,8 @@ if not SEED.exists():  # a checkout where shared/ sits inside the repository
 DOMAINS = {"cenfobank": ROOT / "data" / "cenfobank.csv", "mikhuy": ROOT / "data" / "mikhuy.csv",
            "wayra_rumi": ROOT / "data" / "wayra_rumi.csv", "qorilazo": ROOT / "data" / "qorilazo.csv",
            "santa_rosa": ROOT / "data" / "santa_rosa.csv", "tecsur": ROOT / "data" / "tecsur.csv",
-           "sonrisa": ROOT / "data" / "sonrisa.csv",
+           "sonrisa": ROOT / "data" / "sonrisa.csv", "moche": ROOT / "data" / "moche.csv",
+           "huellas": ROOT / "data" / "huellas.csv",
            "qallariy": ROOT / "tests" / "data" / "qallariy.csv"}
 EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
 # seed labels -> check kinds; unsafe_prompt / off_topic belong to the input guard
