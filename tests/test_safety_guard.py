@@ -250,7 +250,8 @@ def test_rules_never_mention_a_probe_domain():
     text += (RESOURCES / "injection_rules.json").read_text(encoding="utf-8").lower()
     for name in (*EXAMPLE_LISTS, "harm_words.txt"):
         text += (RESOURCES / name).read_text(encoding="utf-8").lower()
-    for name in ("cenfobank", "mikhuy", "valle alto", "wayra rumi", "qorilazo", "santa rosa", "tecsur", "sonrisa andina"):
+    for name in ("cenfobank", "mikhuy", "valle alto", "wayra rumi", "qorilazo", "santa rosa", "tecsur", "sonrisa andina",
+                 "moche lingua", "huellas andinas"):
         assert name not in text
 
 
