@@ -53,7 +53,7 @@ trabajo trabajos empleo empleos chamba bolsa empleabilidad | job jobs employment
 telefono celular numero whatsapp wsp wasap guasap correo email contacto llamar escribir | phone telephone call number contact message mail
 estacionamiento estacionar parqueo parquear cochera carro auto | parking park car
 extranjero extranjeros extranjera | foreigner foreigners foreign international
-hijo hijos hija hijas nino ninos nina ninas menor menores adolescente adolescentes | son daughter kids kid child children minor minors teen teenager
+hijo hijos hija hijas nino ninos nina ninas menor menores adolescente adolescentes chibolo chibolos chibola chibolas | son daughter kids kid child children minor minors teen teenager
 edad edades anos | age ages old
 virtual virtuales online remoto remota distancia zoom internet | remote online
 curso cursos carrera carreras programa programas taller talleres modulo modulos diplomado | course courses career careers program programs programme workshop workshops module modules
@@ -89,6 +89,7 @@ noche noches nocturno nocturna | night nights evening evenings
 manana mananas | morning mornings
 tarde tardes | afternoon afternoons
 idioma idiomas ingles espanol quechua | language languages english spanish
+quechua runasimi | quechua
 comer comida comidas almuerzo | eat eating food meal meals lunch
 equipaje equipajes maleta maletas mochila mochilas valija valijas bulto bultos | luggage baggage suitcase suitcases backpack backpacks bag bags
 guardar guardan guardo guardarropa custodia dejar | storage store stored stow
@@ -144,6 +145,16 @@ donar donacion donaciones donativo | donate donation donations
 voluntario voluntarios voluntaria voluntariado | volunteer volunteers volunteering
 vacuna vacunas vacunar vacunacion | vaccine vaccines vaccinate vaccination shot shots
 mascota mascotas perro perros gato gatos | pet pets dog dogs cat cats
+perrito perritos cachorro cachorros | puppy puppies pup canine
+gata gatas gatito gatitos michi michis | kitten kittens feline kitty
+esterilizar esterilizacion | spay spaying sterilize sterilise sterilization
+castrar castracion | neuter neutering castrate castration
+desparasitar desparasitacion desparasitante | deworm deworming dewormer worming
+eutanasia | euthanasia euthanize euthanise
+cuy cuyes | guinea cavy
+vaca vacas ganado reses toro toros vaquillona vaquillonas ternero terneros | cow cows cattle bull bulls heifer heifers calf calves livestock
+oveja ovejas carnero carneros cordero | sheep ewe ewes ram rams
+laboratorio hemograma analisis | lab laboratory bloodwork
 veterinario veterinaria veterinarios | vet vets veterinary veterinarian
 corte cortes cortaron apagon apagones | outage outages cutoff disconnection blackout
 conexion conexiones | connection connections hookup
@@ -177,7 +188,7 @@ protesis dentadura dentaduras | denture dentures prosthesis prostheses
 curacion curaciones empaste empastes resina resinas | filling fillings composite
 extraccion extracciones | extraction extractions removal
 radiografia radiografias tomografia tomografias | xray xrays radiograph radiographs scan scans
-embarazada embarazadas embarazo gestante gestantes | pregnant pregnancy
+embarazada embarazadas embarazo gestante gestantes prenada prenadas prenez | pregnant pregnancy
 encia encias | gum gums
 juicio | wisdom
 bruxismo rechinar | bruxism grinding clenching
