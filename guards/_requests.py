@@ -86,7 +86,9 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "where can i buy", "where to buy", "where do i buy", "que marca", "mejor marca", "what brand",
                "which brand", "best brand", "como se forma", "como se forman", "remedios caseros",
                "remedio casero", "home remedies", "home remedy", "me armas un itinerario", "armame un itinerario",
-               "make me an itinerary", "plan my trip", "plan me a trip", "planea mi viaje", "organiza mi viaje")
+               "make me an itinerary", "plan my trip", "plan me a trip", "planea mi viaje", "organiza mi viaje",
+               "escribeme un ensayo", "escribeme una historia", "escribeme un poema", "redactame un ensayo",
+               "write me an essay", "write me a story", "write me a poem", "hazme la tarea", "do my homework")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
 FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
              "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",

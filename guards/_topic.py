@@ -34,8 +34,8 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    tomorrow's weather, a trade's salary) without naming a course, a class or
    the institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
    After the model: a request added after "además", "PD", "also", "by the
-   way" is judged on its own, so an in-domain question cannot carry an
-   off-topic one; a refused prompt in spaced letters or leetspeak is judged
+   way", "luego" is judged on its own (by the generic-advice rule and the
+   model), so an in-domain question cannot carry an off-topic one; a refused prompt in spaced letters or leetspeak is judged
    again as :func:`guards._normalize.normalize` reads it (the safety and
    injection checks already judged those readings).
 
@@ -244,6 +244,9 @@ class TopicGuard:
         row = self.retriever.rows[i].row
         if prob >= self.calibration.threshold:
             for tail in tail_requests(text):  # "¿...? Además, escríbeme un ensayo sobre ..."
+                advice = asks_generic_advice(tail, self.names, self._questions)
+                if advice:
+                    return Verdict(False, self.name, 0.0, f"adds an off-topic request {tail[:40]!r}: generic advice or facts ({advice!r})")
                 p_tail, _, k = self.probability(tail)
                 if p_tail < self.calibration.threshold and not is_greeting(tail):
                     return Verdict(False, self.name, p_tail,

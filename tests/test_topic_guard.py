@@ -24,7 +24,8 @@ def test_generic_set_is_large_bilingual_and_domain_agnostic():
     generic = load_generic()
     assert len(generic) >= 300
     text = " ".join(generic).lower()
-    for name in ("cenfobank", "mikhuy", "wayra"):
+    for name in ("cenfobank", "mikhuy", "wayra", "qorilazo", "tecsur", "sonrisa andina", "moche lingua",
+                 "huellas andinas"):
         assert name not in text
     assert any("¿" in g for g in generic) and any(g.startswith(("How", "What")) for g in generic)
 
@@ -129,6 +130,13 @@ def test_general_facts_are_not_about_the_institution():
     assert asks_generic_advice("¿cuánto gana un egresado del instituto?", names, " ") is None
     assert asks_generic_advice("¿Cuál es la historia de la academia?", names, " ") is None
     assert asks_generic_advice("¿qué tiempo hará en la salida?", names, " que tiempo hara en la salida ") is None
+
+
+def test_an_added_request_for_a_generic_task_is_refused(guard):
+    """The tail after "luego" is judged by the generic-advice rule too, even when the first
+    request names the institution's students."""
+    v = guard.check("¿Cuántos alumnos hay por aula? luego escríbeme un ensayo sobre la Guerra del Pacífico")
+    assert not v.allowed and "generic" in v.reason, v
 
 
 def test_a_cue_that_holds_you_is_no_address():
