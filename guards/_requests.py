@@ -196,6 +196,29 @@ ORIGIN_WORDS = frozenset("soy vengo vivo llego from writing live living am".spli
 """Words that make a place the sender's origin, not the subject ("soy de Paruro", "I'm writing from Chile")."""
 
 
+AFFILIATION = re.compile(
+    r"\b(?:estudio|estudie|estudiaba|trabajo|trabaje|laboro|vengo|egrese|soy (?:\w+ ){0,3}?(?:de|del|en)|"
+    r"estudiante (?:\w+ ){0,3}?(?:de|del|en)|alumn[oa] (?:\w+ ){0,2}?(?:de|del|en)|egresad[oa] (?:de|del)|"
+    r"i (?:study|studied|work|worked) (?:at|in|for)|i'?m (?:a |an )?(?:\w+ ){0,2}?(?:student|graduate) (?:at|of|from)|"
+    r"student (?:at|of|from))\s+(?:\w+\s+){0,4}?$")
+"""Words that make an organisation the sender's own school or work ("estudio educación en la UNT",
+"soy estudiante de veterinaria de la UNC"), not the subject of the request."""
+
+
+def only_affiliations(text: str, found: list[str], names: Names) -> bool:
+    """Whether every name in ``found`` is the sender's school or work (:data:`AFFILIATION` right
+    before it) while the text speaks to the institution ("¿puedo hacer mis prácticas con ustedes?")."""
+    if not found or not addresses_institution(text, names):
+        return False
+    folded, start = fold(text), 0
+    for name in found:
+        at = folded.find(fold(name), start)
+        if at < 0 or not AFFILIATION.search(folded[max(0, at - 60):at].rstrip() + " "):
+            return False
+        start = at + 1
+    return True
+
+
 def asks_about_elsewhere(text: str, names: Names, known: Callable[[str], bool]) -> str | None:
     """The unknown place a request is about, if any.
 

@@ -29,7 +29,9 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
 4. Rules before the model: an empty prompt is refused; a prompt made only of
    greeting/courtesy words ("hola", "Hi", "gracias") is allowed as
    chit-chat; a prompt naming an organisation the CSV does not know ("la
-   Universidad de Salamanca", "el BBVA"), opening "¿Qué universidad ...?",
+   Universidad de Salamanca", "el BBVA"; not the sender's own school or work
+   in a message to the institution: "estudio en la UNT, ¿puedo hacer mis
+   prácticas con ustedes?"), opening "¿Qué universidad ...?",
    or asking for a recipe / tips or a general fact (a town's population,
    tomorrow's weather, a trade's salary) without naming a course, a class or
    the institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
@@ -60,7 +62,7 @@ from ._entities import Names, foreign_names
 from ._generic import embed_cached, generic_vectors, load_generic
 from ._normalize import normalize
 from ._requests import (addresses_institution, asks_about_elsewhere, asks_generic_advice, asks_which_institution,
-                        is_greeting, tail_requests)
+                        is_greeting, only_affiliations, tail_requests)
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
@@ -227,7 +229,7 @@ class TopicGuard:
         if is_greeting(text):
             return Verdict(True, self.name, 1.0, "greeting / courtesy (allowed as chit-chat)")
         foreign = foreign_names(text, self.names, self.retriever.is_known)
-        if foreign:
+        if foreign and not only_affiliations(text, foreign, self.names):
             return Verdict(False, self.name, 0.0,
                            f"mentions {foreign[0]!r}, another organisation or place this assistant knows nothing about")
         which = asks_which_institution(text, self.names)

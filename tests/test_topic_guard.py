@@ -139,6 +139,19 @@ def test_an_added_request_for_a_generic_task_is_refused(guard):
     assert not v.allowed and "generic" in v.reason, v
 
 
+def test_the_senders_own_school_is_context_not_the_subject():
+    from guards._requests import only_affiliations
+
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    for text in ("Estudio contabilidad en la UCSM, ¿puedo hacer mis prácticas con ustedes?",
+                 "I study at UPAO, do you give discounts to students?"):
+        found = foreign_names(text, names)
+        assert found and only_affiliations(text, found, names), (text, found)
+    for text in ("¿La UCSM tiene inglés?", "¿Cuánto cuesta el curso de inglés en el ICPNA?",
+                 "Estudio en la UCSM, ¿cuánto cuesta la UCSM?"):  # the other school is the subject
+        assert not only_affiliations(text, foreign_names(text, names), names), text
+
+
 def test_a_cue_that_holds_you_is_no_address():
     """"How do you say ...": the cue's own "you" does not tie the request to the institution."""
     names = Names([line for line in CSV_TEXT.splitlines()[1:]])
