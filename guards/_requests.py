@@ -88,15 +88,15 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "remedio casero", "home remedies", "home remedy", "me armas un itinerario", "armame un itinerario",
                "make me an itinerary", "plan my trip", "plan me a trip", "planea mi viaje", "organiza mi viaje",
                "escribeme un ensayo", "escribeme una historia", "escribeme un poema", "redactame un ensayo",
-               "write me an essay", "write me a story", "write me a poem", "hazme la tarea", "do my homework")
+               "write me an essay", "write me a story", "write me a poem", "hazme la tarea", "do my homework",
+               "organizame un itinerario", "hazme un itinerario")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
 FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
              "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",
              "pronostico del tiempo", "weather forecast", "whats the weather", "cual es la historia de",
              "what is the history of", "cual es la capital de", "what is the capital of",
              "cuantos kilometros hay", "cuantos km hay", "how far is", "distancia entre", "distance between",
-             "cuanto gana un", "cuanto gana una", "cuanto se gana", "sueldo promedio", "average salary",
-             "organizame un itinerario", "hazme un itinerario")
+             "cuanto gana un", "cuanto gana una", "cuanto se gana", "sueldo promedio", "average salary")
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 

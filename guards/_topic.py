@@ -37,9 +37,10 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    the institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
    After the model: a request added after "además", "PD", "also", "by the
    way", "luego" is judged on its own (by the generic-advice rule and the
-   model), so an in-domain question cannot carry an off-topic one; a refused prompt in spaced letters or leetspeak is judged
-   again as :func:`guards._normalize.normalize` reads it (the safety and
-   injection checks already judged those readings).
+   model), so an in-domain question cannot carry an off-topic one; a
+   refused prompt in spaced letters or leetspeak is judged again as
+   :func:`guards._normalize.normalize` reads it (the safety and injection
+   checks already judged those readings).
 
 ``score`` is the model's probability that the prompt is in-domain (greetings
 score 1.0, foreign organisations 0.0).
@@ -240,7 +241,8 @@ class TopicGuard:
             return Verdict(False, self.name, 0.0, f"asks about {place!r}, a place this assistant has no information about")
         advice = asks_generic_advice(text, self.names, self._questions)
         if advice:
-            return Verdict(False, self.name, 0.0, f"asks for generic advice or facts ({advice!r}), not about the institution")
+            return Verdict(False, self.name, 0.0,
+                           f"asks for generic advice or facts ({advice!r}), not about the institution")
         prob, prof, j = self.probability(text)
         i = int(prof.fused.argmax())
         row = self.retriever.rows[i].row
@@ -248,7 +250,8 @@ class TopicGuard:
             for tail in tail_requests(text):  # "¿...? Además, escríbeme un ensayo sobre ..."
                 advice = asks_generic_advice(tail, self.names, self._questions)
                 if advice:
-                    return Verdict(False, self.name, 0.0, f"adds an off-topic request {tail[:40]!r}: generic advice or facts ({advice!r})")
+                    return Verdict(False, self.name, 0.0,
+                                   f"adds an off-topic request {tail[:40]!r}: generic advice or facts ({advice!r})")
                 p_tail, _, k = self.probability(tail)
                 if p_tail < self.calibration.threshold and not is_greeting(tail):
                     return Verdict(False, self.name, p_tail,
