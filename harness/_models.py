@@ -74,8 +74,6 @@ class ModelNotFound(RuntimeError):
 
 def _gguf_path(spec: EmbeddedModel) -> Path:
     if spec.assemble:
-        import importlib
-
         try:
             module = importlib.import_module(spec.assemble)
         except ImportError:

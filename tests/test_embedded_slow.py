@@ -4,6 +4,7 @@ once into a plain folder, loadable by trainers, prompted with our system prompt.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,18 @@ def test_unknown_embedded_name_is_a_clear_error():
 
     with pytest.raises(ModelNotFound, match="known: embedded"):
         resolve_model("embedded:nope")
+
+
+@pytest.mark.parametrize("assemble", ["", "centinela_no_such_chunk_module"])
+def test_gguf_lookup_finds_the_file_or_says_what_to_install(assemble):
+    # Runs the lookup itself, which a warm model cache skips: a fresh machine
+    # depends on it (a local ``import importlib`` once broke the plain path).
+    from harness._models import EMBEDDED, ModelNotFound, _gguf_path
+
+    if not assemble:
+        assert _gguf_path(EMBEDDED[""]).is_file()
+        missing = replace(EMBEDDED[""], package="centinela-no-such-package")
+    else:
+        missing = replace(EMBEDDED["gemma3-270m"], assemble=assemble)
+    with pytest.raises(ModelNotFound, match="pip install"):
+        _gguf_path(missing)
