@@ -57,6 +57,9 @@ INSTITUTIONS = {
     "sonrisa": "la Clínica Odontológica Sonrisa Andina de Puno y Juliaca",
     "moche": "Moche Lingua, un centro de idiomas de Trujillo y Chiclayo",
     "huellas": "la Clínica Veterinaria Huellas Andinas de Cajamarca",
+    "chachani": "la Escuela de Conductores Chachani Drive de Arequipa",
+    "algarrobo": "Algarrobo Fitness Club, un gimnasio de Piura",
+    "qori_takiy": "Qori Takiy, una escuela de música y danza de Huancayo",
 }
 
 

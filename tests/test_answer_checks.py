@@ -27,7 +27,8 @@ DOMAINS = {"cenfobank": ROOT / "data" / "cenfobank.csv", "mikhuy": ROOT / "data"
            "wayra_rumi": ROOT / "data" / "wayra_rumi.csv", "qorilazo": ROOT / "data" / "qorilazo.csv",
            "santa_rosa": ROOT / "data" / "santa_rosa.csv", "tecsur": ROOT / "data" / "tecsur.csv",
            "sonrisa": ROOT / "data" / "sonrisa.csv", "moche": ROOT / "data" / "moche.csv",
-           "huellas": ROOT / "data" / "huellas.csv",
+           "huellas": ROOT / "data" / "huellas.csv", "chachani": ROOT / "data" / "chachani.csv",
+           "algarrobo": ROOT / "data" / "algarrobo.csv", "qori_takiy": ROOT / "data" / "qori_takiy.csv",
            "qallariy": ROOT / "tests" / "data" / "qallariy.csv"}
 EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
 # seed labels -> check kinds; unsafe_prompt / off_topic belong to the input guard

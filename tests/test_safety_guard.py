@@ -251,7 +251,7 @@ def test_rules_never_mention_a_probe_domain():
     for name in (*EXAMPLE_LISTS, "harm_words.txt"):
         text += (RESOURCES / name).read_text(encoding="utf-8").lower()
     for name in ("cenfobank", "mikhuy", "valle alto", "wayra rumi", "qorilazo", "santa rosa", "tecsur", "sonrisa andina",
-                 "moche lingua", "huellas andinas"):
+                 "moche lingua", "huellas andinas", "chachani", "algarrobo fitness", "qori takiy"):
         assert name not in text
 
 
