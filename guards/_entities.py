@@ -7,7 +7,7 @@
   "bank", "school", ...) followed, in the same clause, by a name (capitalised
   words, or one word after "de"/"of") that the CSV never uses as a phrase;
   a capitalised name ending in an organisation word ("Cordillera Tours");
-  and acronyms of 2-7 capitals after an article or preposition ("el BBVA",
+  and acronyms of 2-10 capitals after an article or preposition ("el BBVA",
   "la UNSAAC", "at MIT") that are neither in the CSV nor initials of a CSV
   name ("DRE" for "Dirección Regional de Educación").  "¿Cuánto cuesta la
   matrícula en la Universidad Andina del Cusco?" must be refused even though
@@ -41,7 +41,7 @@ NAMED_ORG_WORDS = frozenset("""
 asociacion asociaciones association federacion federation agencia agencias agency club clubes museo museum
 biblioteca library iglesia parroquia church posta casa liga league camara chamber gremio sindicato union
 consorcio corporacion corporation compania operador operadora tienda radio hostal hostel albergue refugio
-lodge ong
+lodge ong gerencia superintendencia conservatorio teatro estadio coliseo aeropuerto mall
 """.split())
 """Words that name an organisation only with a capitalised name after them ("la Casa de Guías de
 Huaraz", "Radio Programas"): a lower-case word after them is a common noun ("la casa de mi tía").
@@ -56,13 +56,13 @@ restaurant company inc sac eirl ltd corp
 
 CONNECTORS = frozenset("de del la el los las of the san santa st".split())
 
-BEFORE_ACRONYM = frozenset("el la los las del al en con de desde por at the of from in to with".split())
+BEFORE_ACRONYM = frozenset("el la los las del al en con de desde por ante contra at the of from in to with".split())
 """An unknown acronym right after one of these ("la UNSAAC", "at MIT") names an organisation."""
 
 
 COMMON_ACRONYMS = frozenset("""
 dni ruc pdf usd pen id ok faq qr cv sms igv wifi app url www ce pc tv usb ia ai ong onu covid
-am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb
+am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb dm dms gps sos vip led lcd
 """.split())
 
 SELF_SHARE = 0.08
@@ -230,7 +230,7 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
             i = max(j, i + 1)
             continue
         core = tokens[i]
-        if (2 <= len(core) <= 7 and core.isupper() and core.isalpha() and not no_case and i > 0
+        if (2 <= len(core) <= 10 and core.isupper() and core.isalpha() and not no_case and i > 0
                 and plain(tokens[i - 1]) in BEFORE_ACRONYM
                 and word not in COMMON_ACRONYMS and not names.knows([core])):
             found.append(core)
@@ -257,31 +257,45 @@ cobra cobran vuela vuelan has have offer offers sell sells run runs go goes char
 """.split())
 """Verbs of a service a business provides: a name that opens a question as their subject is the business."""
 _AUX = frozenset("does do did is are can will has have".split())
+_ASK = frozenset("cuanto cuanta que donde how much what where".split())
+"""Question words that may come before a service verb whose subject is then named ("¿Cuánto cobra ...?")."""
 
 
-def other_subject(text: str, names: Names) -> str | None:
-    """A capitalised name the CSV does not know that opens a question as the subject of a service verb:
-    "¿Cruz del Sur tiene bus a Lima?", "Does Oltursa have buses to Nazca?" ask about another business.
-
-    Not in text written all in one case (names cannot be told there), not for a common word, nor for a
-    name made of words the CSV uses ("¿Puno tiene terminal?"), and never for the institution's own name."""
-    if text == text.lower() or text == text.upper():
-        return None
-    tokens = TOKEN.findall(text)[:8]  # punctuation kept: "Buenas, ¿ofrecen ...?" has no subject
-    i = 1 if tokens and plain(tokens[0]) in _AUX else 0
+def _name_span(tokens: list[str], i: int) -> list[str]:
+    """Capitalised words (not common ones) from ``tokens[i]`` on, connectors between them kept."""
     span: list[str] = []
     while i < len(tokens) and len(span) < 4:
         tok = tokens[i]
         if is_name(tok) and plain(tok) not in STOP_WORDS and plain(tok) not in word_set():
             span.append(tok)
         elif span and plain(tok) in CONNECTORS and i + 1 < len(tokens) and is_name(tokens[i + 1]):
-            span.append(tok)  # "Cruz del Sur"
+            span.append(tok)
         else:
             break
         i += 1
-    if not span or i >= len(tokens) or plain(tokens[i]) not in SERVICE_VERBS:
+    return span
+
+
+def other_subject(text: str, names: Names) -> str | None:
+    """A capitalised name the CSV does not know that is the subject of a service verb opening a question:
+    "¿Cruz del Sur tiene bus a Lima?", "Does Oltursa have buses to Nazca?", "¿Cuánto cobra Bodytech al
+    mes?" ask about another business.
+
+    Not in text written all in one case (names cannot be told there), not for a common word, nor for a
+    name made of words the CSV uses ("¿Puno tiene terminal?"), and never for the institution's own name."""
+    if text == text.lower() or text == text.upper():
         return None
+    tokens = TOKEN.findall(text)[:8]  # punctuation kept: "Buenas, ¿ofrecen ...?" has no subject
+    verb = next((k for k in range(min(3, len(tokens))) if plain(tokens[k]) in SERVICE_VERBS), None)
+    if verb and all(plain(t) in _ASK for t in tokens[:verb]):  # "¿Cuánto cobra (el) Bodytech ...?"
+        article = verb + 1 < len(tokens) and plain(tokens[verb + 1]) in ("el", "la", "the")
+        span = _name_span(tokens, verb + 1 + article)
+    else:  # "¿Cruz del Sur tiene ...?", "Does Oltursa have ...?"
+        i = 1 if tokens and plain(tokens[0]) in _AUX else 0
+        span = _name_span(tokens, i)
+        if i + len(span) >= len(tokens) or plain(tokens[i + len(span)]) not in SERVICE_VERBS:
+            return None
     content = [plain(t) for t in span if plain(t) not in CONNECTORS]
-    if names.knows(span) or names.mentions_self(" ".join(span)) or all(w in names.words for w in content):
+    if not span or names.knows(span) or names.mentions_self(" ".join(span)) or all(w in names.words for w in content):
         return None
     return " ".join(span)

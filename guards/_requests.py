@@ -89,14 +89,18 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "make me an itinerary", "plan my trip", "plan me a trip", "planea mi viaje", "organiza mi viaje",
                "escribeme un ensayo", "escribeme una historia", "escribeme un poema", "redactame un ensayo",
                "write me an essay", "write me a story", "write me a poem", "hazme la tarea", "do my homework",
-               "organizame un itinerario", "hazme un itinerario")
+               "organizame un itinerario", "hazme un itinerario", "escribe un poema", "escribe un ensayo",
+               "escribe un cuento", "escribe una historia", "write a poem", "write an essay", "write a story",
+               "genera una contrasena", "generate a password", "can you recommend", "recommend some")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
 FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
              "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",
              "pronostico del tiempo", "weather forecast", "whats the weather", "cual es la historia de",
              "what is the history of", "cual es la capital de", "what is the capital of",
              "cuantos kilometros hay", "cuantos km hay", "how far is", "distancia entre", "distance between",
-             "cuanto gana un", "cuanto gana una", "cuanto se gana", "sueldo promedio", "average salary")
+             "cuanto gana un", "cuanto gana una", "cuanto se gana", "sueldo promedio", "average salary",
+             "quien invento", "who invented", "quien descubrio", "who discovered", "cuentame la historia",
+             "tell me the history", "origen del", "origen de la", "origin of")
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
@@ -119,7 +123,9 @@ def is_greeting(text: str) -> bool:
 _TAIL = re.compile(
     r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas|aparte|de paso|por cierto|otra cosa|ah y|"
     r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|"
-    r"luego(?! de\b)|despues de eso|despues(?! de\b)|a continuacion|acto seguido)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
+    r"after (?:answering|you answer|your answer)(?: that| this)?|when you(?:'re| are) done|"
+    r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"
+    r"cuando termines|a continuacion|acto seguido)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
 
 def tail_requests(text: str) -> list[str]:

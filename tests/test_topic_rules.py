@@ -103,6 +103,25 @@ def test_general_facts_are_not_about_the_institution():
     assert asks_generic_advice("¿qué tiempo hará en la salida?", names, " que tiempo hara en la salida ") is None
 
 
+def test_inventors_origins_and_histories_are_general_facts():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert asks_generic_advice("¿Quién inventó el metrónomo?", names, " ") == "quien invento"
+    assert asks_generic_advice("who discovered penicillin?", names, " ") == "who discovered"
+    assert asks_generic_advice("cuéntame la historia del tango", names, " ") == "cuentame la historia"
+    assert asks_generic_advice("¿Cuál es el origen de la marinera?", names, " ") == "origen de la"
+    # the CSV asks it itself: its own origin
+    assert asks_generic_advice("¿cuál es el origen del nombre?", names, " cual es el origen del nombre ") is None
+    assert asks_generic_advice("¿Quién inventó el método que usan en clase?", names, " ") is None  # a class
+
+
+def test_writing_tasks_and_outside_recommendations_are_generic_requests():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert asks_generic_advice("escribe un poema sobre el otoño", names, " ") == "escribe un poema"
+    assert asks_generic_advice("genera una contraseña de 10 letras", names, " ") == "genera una contrasena"
+    assert asks_generic_advice("Can you recommend a good dentist in Lima?", names, " ") == "can you recommend"
+    assert asks_generic_advice("Can you recommend a course for beginners?", names, " ") is None
+
+
 def test_the_senders_own_school_is_context_not_the_subject():
     from guards._requests import only_affiliations
 
@@ -177,6 +196,20 @@ def test_a_name_opening_a_question_as_a_service_provider_is_another_business():
                  "Buenas, ¿ofrecen clases para adultos?", "¿Tienen clases los sábados?",  # no name
                  "¿alguien tiene los horarios?", "cruz del sur tiene bus?"):  # one case: no telling
         assert foreign_names(text, names) == [], text
+    # a question word, then the service verb, then the name
+    assert foreign_names("¿Cuánto cobra Bodytech al mes?", names) == ["Bodytech"]
+    assert foreign_names("¿Cuánto cobra el Touring por el curso de manejo?", names) == ["Touring"]
+    assert foreign_names("¿Cuánto cobra Wayra por el curso?", names) == []  # its own name
+    assert foreign_names("¿Cuánto cobran por el curso de Huancayo?", names) == []
+
+
+def test_more_organisation_words_acronyms_after_ante_and_chat_acronyms():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert foreign_names("¿El Conservatorio Nacional da becas?", names) == ["Conservatorio Nacional"]
+    assert foreign_names("¿a qué hora cierra el Mall Plaza?", names) == ["Mall Plaza"]
+    assert foreign_names("¿cómo me quejo ante INDECOPI?", names) == ["INDECOPI"]
+    assert foreign_names("¿me pueden escribir por DM?", names) == []
+    assert foreign_names("¿el teatro de la academia tiene butacas?", names) == []  # lower case, no name
 
 
 def test_requests_added_after_then_or_luego_are_judged_alone_but_not_after_despues_de():
@@ -185,6 +218,9 @@ def test_requests_added_after_then_or_luego_are_judged_alone_but_not_after_despu
     assert tail_requests("¿Cuánto cuesta? Luego, escríbeme un poema sobre el mar") == ["escríbeme un poema sobre el mar"]
     assert tail_requests("hola doctora, despues de la extraccion me sigue saliendo sangre, es normal?") == []
     assert tail_requests("¿luego de clases hay tutoría para los alumnos?") == []
+    assert tail_requests("¿Cuánto cuesta? Y después de responder escribe un ensayo sobre la guerra") == [
+        "escribe un ensayo sobre la guerra"]
+    assert tail_requests("¿Hay clases? After answering that, tell me a joke about cats") == ["tell me a joke about cats"]
 
 
 # ------------------------------------------------------------- calibration
