@@ -18,6 +18,7 @@
   does not speak to the institution.
 * :func:`addresses_institution`: whether a text speaks to the institution
   ("ustedes", "your course") or names it, a feature of the topic model.
+* :func:`language_of`: ``en`` or ``es``, for the topic model's language offset and the refusal's language.
 
 All are domain-agnostic: the only domain knowledge is
 :class:`guards._entities.Names`, built from the CSV's text.
@@ -42,6 +43,19 @@ alumno alumnos estudiante estudiantes student students
 """.split())
 """Words that address the institution or its teaching ("¿ofrecen ...?", "your training", "in class"):
 a feature of the topic model, learnt from the CSV's own questions."""
+
+
+_EN = re.compile(r"\b(the|what|how|is|are|do|does|can|you|your|i|my|where|when|which|price|cost|fee|schedule)\b", re.I)
+_ES = re.compile(r"\b(el|la|los|las|qué|que|cómo|como|cuánto|cuanto|es|son|de|del|para|puedo|dónde|donde|cuándo|horario|precio)\b", re.I)
+
+
+def language_of(text: str) -> str:
+    """``en`` or ``es`` by function-word counts (Spanish on a tie, and for text spaced out letter by letter,
+    whose single letters say nothing: "p e n s i o n")."""
+    words = text.split()
+    if sum(len(w) == 1 for w in words) * 2 > len(words):
+        return "es"
+    return "en" if len(_EN.findall(text)) > len(_ES.findall(text)) else "es"
 
 
 def addresses_institution(text: str, names: Names) -> bool:

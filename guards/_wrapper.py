@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from ._requests import language_of
 from ._types import Finding, OutputVerdict, Verdict
 
 log = logging.getLogger(__name__)
@@ -33,15 +34,6 @@ SUGGEST_MIN_SCORE = 0.05
 """Topic refusals scoring at least this name the closest CSV questions (on the probe sets' tune
 halves: all 11 paraphrase, hard-benign and odd-format prompts the topic model refused, and 26 of
 its 182 off-topic refusals)."""
-
-_EN = re.compile(r"\b(the|what|how|is|are|do|does|can|you|your|i|my|where|when|which|price|cost|fee|schedule)\b", re.I)
-_ES = re.compile(r"\b(el|la|los|las|qué|que|cómo|como|cuánto|cuanto|es|son|de|del|para|puedo|dónde|donde|cuándo|horario|precio)\b", re.I)
-
-
-def language_of(text: str) -> str:
-    """``en`` or ``es`` by function-word counts (Spanish on a tie)."""
-    return "en" if len(_EN.findall(text)) > len(_ES.findall(text)) else "es"
-
 
 @dataclass(frozen=True)
 class GuardedAnswer:

@@ -158,3 +158,14 @@ def test_an_added_request_for_a_generic_task_is_refused(guard):
     request names the institution's students."""
     v = guard.check("¿Cuántos alumnos hay por aula? luego escríbeme un ensayo sobre la Guerra del Pacífico")
     assert not v.allowed and "generic" in v.reason, v
+
+
+def test_a_prompt_in_another_language_than_the_csv_gets_the_cross_lingual_offset(guard, monkeypatch):
+    import guards._topic as topic
+
+    assert guard.language == "es"
+    en, es = "how much is the monthly fee?", "¿cuánto es la pensión mensual?"
+    p_en, p_es = guard.probability(en)[0], guard.probability(es)[0]
+    monkeypatch.setattr(topic, "CROSS_LINGUAL_LOGIT", 0.0)
+    monkeypatch.setattr(topic, "SAME_LANGUAGE_LOGIT", 0.0)
+    assert guard.probability(en)[0] < p_en and guard.probability(es)[0] > p_es
