@@ -60,6 +60,9 @@ INSTITUTIONS = {
     "chachani": "la Escuela de Conductores Chachani Drive de Arequipa",
     "algarrobo": "Algarrobo Fitness Club, un gimnasio de Piura",
     "qori_takiy": "Qori Takiy, una escuela de música y danza de Huancayo",
+    "winay": "la Academia Preuniversitaria Wiñay Cumbre del Cusco",
+    "wari_yaku": "Wari Yaku S.A., la empresa de agua potable y alcantarillado de Ayacucho",
+    "itaya": "Boticas Itaya Salud, una cadena de boticas de Iquitos",
 }
 
 

@@ -29,6 +29,8 @@ DOMAINS = {"cenfobank": ROOT / "data" / "cenfobank.csv", "mikhuy": ROOT / "data"
            "sonrisa": ROOT / "data" / "sonrisa.csv", "moche": ROOT / "data" / "moche.csv",
            "huellas": ROOT / "data" / "huellas.csv", "chachani": ROOT / "data" / "chachani.csv",
            "algarrobo": ROOT / "data" / "algarrobo.csv", "qori_takiy": ROOT / "data" / "qori_takiy.csv",
+           "winay": ROOT / "data" / "winay.csv", "wari_yaku": ROOT / "data" / "wari_yaku.csv",
+           "itaya": ROOT / "data" / "itaya.csv",
            "qallariy": ROOT / "tests" / "data" / "qallariy.csv"}
 EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
 # seed labels -> check kinds; unsafe_prompt / off_topic belong to the input guard

@@ -24,7 +24,8 @@ def test_generic_set_is_large_bilingual_and_domain_agnostic():
     assert len(generic) >= 300
     text = " ".join(generic).lower()
     for name in ("cenfobank", "mikhuy", "wayra", "qorilazo", "tecsur", "sonrisa andina", "moche lingua",
-                 "huellas andinas", "chachani", "algarrobo fitness", "qori takiy"):
+                 "huellas andinas", "chachani", "algarrobo fitness", "qori takiy",
+                 "wiñay cumbre", "wari yaku", "itaya salud"):
         assert name not in text
     assert any("¿" in g for g in generic) and any(g.startswith(("How", "What")) for g in generic)
 
