@@ -172,6 +172,8 @@ class InjectionGuard:
         risk = sum(e.weight for e in merged.values())
         if 0 < risk < THRESHOLD:
             harm = self._safety.assess(text if glued is None else f"{text}\n{glued}")
+            if harm.risk >= 1.0 and harm.by_model:  # the word model alone: the classifier confirms it or not
+                harm = self._safety.second_stage(text, harm)
             if harm.risk >= 1.0:
                 merged["harmful_payload"] = Evidence("harmful_payload", 0.5, f"{harm.category}: {harm.evidence[:40]}")
             elif harm.risk > 0 and GAME.search(merged["roleplay"].text if "roleplay" in merged else ""):

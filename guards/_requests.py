@@ -135,7 +135,7 @@ def is_greeting(text: str) -> bool:
 
 
 _TAIL = re.compile(
-    r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas|aparte|de paso|por cierto|otra cosa|ah y|"
+    r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas(?! de (?:la|el|los|las|un|una|mi|su)\b)|aparte|de paso|por cierto|otra cosa|ah y|"
     r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|"
     r"after (?:answering|you answer|your answer)(?: that| this)?|when you(?:'re| are) done|"
     r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"
@@ -212,7 +212,7 @@ WH_WORDS = frozenset("como cuanto cuanta cuantos cuantas cual cuales que donde c
 """The request is a wh-question: a yes/no question ("¿El certificado vale en Lima?", "¿Hay treks en
 Bolivia?") asks about the institution's own offer, so it is left to the topic model."""
 
-ORIGIN_WORDS = frozenset("soy vengo vivo llego from writing live living am".split())
+ORIGIN_WORDS = frozenset("soy vengo vivo vive viven llego from writing live lives living am".split())
 """Words that make a place the sender's origin, not the subject ("soy de Paruro", "I'm writing from Chile")."""
 
 

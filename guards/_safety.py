@@ -190,10 +190,13 @@ class SafetyGuard:
         strong = any_search(rules.evasion_strong, folded)
         weak = strong or any_search(rules.evasion, folded)
         best = HarmFinding(1.0, "crime evasion", strong.group()) if strong else HarmFinding()
+        cleared: list[str] = []  # acts judged reported or negated: the word model does not judge them again
         for act in rules.acts:
             for pattern in act.patterns:
                 for m in pattern.finditer(folded):
                     risk = self._act_risk(act.tier, folded, m, bool(weak))
+                    if risk == 0.0:
+                        cleared.append(m.group())
                     if risk > best.risk or (risk == best.risk and best.category == "crime evasion"):
                         best = HarmFinding(risk, self._category(act.category, folded[m.start():m.end() + 40]),
                                            m.group().strip())
@@ -207,17 +210,22 @@ class SafetyGuard:
             if best.risk > 0:
                 return HarmFinding(1.0, best.category, f"{best.evidence} + {weak.group()}")
         if best.risk < THRESHOLD:
-            return self._second_opinion(folded, best, weak)
+            return self._second_opinion(folded, best, weak, cleared)
         return best
 
-    def _second_opinion(self, folded: str, best: HarmFinding, weak: re.Match | None) -> HarmFinding:
+    def _second_opinion(self, folded: str, best: HarmFinding, weak: re.Match | None,
+                        cleared: list[str] = ()) -> HarmFinding:
         """The word model, where no rule was decisive: it refuses a request it
         finds harmful enough (surer without a harm word), unless a protective
-        frame is present anywhere and no evasion cancels it."""
+        frame is present anywhere and no evasion cancels it, or its harm word
+        lies in an act a rule already read as reported or negated ("mi tío tuvo
+        una sobredosis de ...")."""
         rules = self._rules
         if not any_search(rules.intent, folded) or (not weak and any_search(rules.protective, folded)):
             return best
         word = self._model.harm_word(folded)
+        if word and not weak and any(word in span for span in cleared):
+            return best
         p = self._model.probability(folded)
         needed = MODEL_WITHOUT_HARM_WORD if word is None else MODEL_WITH_EVASION if weak else MODEL_REFUSE
         if p < needed:
