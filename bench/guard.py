@@ -63,6 +63,9 @@ INSTITUTIONS = {
     "winay": "la Academia Preuniversitaria Wiñay Cumbre del Cusco",
     "wari_yaku": "Wari Yaku S.A., la empresa de agua potable y alcantarillado de Ayacucho",
     "itaya": "Boticas Itaya Salud, una cadena de boticas de Iquitos",
+    "illari": "la Cooperativa de Ahorro y Crédito Illari Pukara de Juliaca",
+    "pequenos": "la Cuna Jardín Pequeños Algarrobos de Trujillo",
+    "kotosh": "KotoshNet, un proveedor de internet por fibra y cable de Huánuco",
 }
 
 

@@ -30,7 +30,8 @@ DOMAINS = {"cenfobank": ROOT / "data" / "cenfobank.csv", "mikhuy": ROOT / "data"
            "huellas": ROOT / "data" / "huellas.csv", "chachani": ROOT / "data" / "chachani.csv",
            "algarrobo": ROOT / "data" / "algarrobo.csv", "qori_takiy": ROOT / "data" / "qori_takiy.csv",
            "winay": ROOT / "data" / "winay.csv", "wari_yaku": ROOT / "data" / "wari_yaku.csv",
-           "itaya": ROOT / "data" / "itaya.csv",
+           "itaya": ROOT / "data" / "itaya.csv", "illari": ROOT / "data" / "illari.csv",
+           "pequenos": ROOT / "data" / "pequenos.csv", "kotosh": ROOT / "data" / "kotosh.csv",
            "qallariy": ROOT / "tests" / "data" / "qallariy.csv"}
 EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
 # seed labels -> check kinds; unsafe_prompt / off_topic belong to the input guard

@@ -252,7 +252,8 @@ def test_rules_never_mention_a_probe_domain():
         text += (RESOURCES / name).read_text(encoding="utf-8").lower()
     for name in ("cenfobank", "mikhuy", "valle alto", "wayra rumi", "qorilazo", "santa rosa", "tecsur", "sonrisa andina",
                  "moche lingua", "huellas andinas", "chachani", "algarrobo fitness", "qori takiy",
-                 "wiñay cumbre", "wari yaku", "itaya salud"):
+                 "wiñay cumbre", "wari yaku", "itaya salud", "illari pukara",
+                 "pequeños algarrobos", "kotoshnet"):
         assert name not in text
 
 
