@@ -110,6 +110,9 @@ def test_negative_answers_are_not_refusals(small, answer):
     ("What is the fee?", ["price"]), ("¿Tienen WhatsApp?", []), ("¿El precio incluye materiales?", []),
     ("¿Cómo pago la matrícula?", []), ("¿Dónde puedo ver los horarios?", []),
     ("¿Qué pasa si me inscribo cuando las clases ya empezaron?", []),
+    # how to find a value out, or how to change one, asks for no value (found on blind domains' own CSVs)
+    ("¿Cómo sé cuánto me toca pagar al mes?", []), ("¿Cómo cambio mi correo y mi teléfono?", []),
+    ("How do I update my address?", []), ("¿Dónde queda la agencia y cuál es su teléfono?", ["phone", "address"]),
 ])
 def test_asked_values(question, want):
     assert asked_values(question) == want
@@ -125,6 +128,8 @@ def test_asked_values(question, want):
     ("¿Cuándo salen los resultados?", "En un plazo de tres días hábiles.", False),
     ("¿Dónde queda el local?", "En la Av. de la Cultura 1520.", False),
     ("¿Hay clases los sábados?", "Sí.", False),
+    ("¿Qué días no atienden?", "No atendemos el 1 de mayo ni el 28 de julio.", False),  # days given as dates
+    ("¿Qué días atienden?", "Atendemos con cita previa.", True),
 ])
 def test_no_direct_answer(small, question, answer, flagged):
     assert bool(check_no_direct_answer(question, answer, small)) is flagged

@@ -132,6 +132,12 @@ _WH_OPENING = re.compile(r"(?:^|[\u00bf\u00a1.,;:!?>\n]\s*)(que|cual|cuales|cuan
 _CLAUSE_END = re.compile(r"[?.!\n(]")
 _STRUCK = re.compile(r"~~[^~\n]{0,200}~~")
 _METHOD = re.compile(r"^\W*(?:como|donde|por que|para que|quien|quienes|how|where|why|who)\b(?!\s+much)")
+_HOW_TO = re.compile(r"^\W*(?:como|por que|para que|how|why)\b(?!\s+much)")
+"""A how-to or why question: a phone, mail or address named in it is what it is about ("¿Cómo actualizo mi
+dirección?"), not a value it asks for."""
+_HOW_TO_KNOW = re.compile(r"^\W*(?:como|donde|how|where)\s+(?:se|puedo saber|puedo ver|puedo consultar|veo|consulto|"
+                          r"averiguo|calculo|do i know|can i (?:find out|see|check|know)|do i find out|do i check)\b")
+""""¿Cómo sé cuánto pagaré?": it asks how to find the value out, not for the value."""
 MAX_BARE_WORDS = 4
 # A verb makes a short question a yes/no one ("¿el precio incluye IGV?"), not a bare "¿precio?".
 _VERB = re.compile(r"\b(?:es|son|esta|estan|incluye|incluyen|tiene|tienen|hay|cambia|varia|aplica|cubre|vale|"
@@ -180,8 +186,8 @@ def _has_value(intent: str, question: str, answer: str, s: str, facts: list[Fact
                 or bool(_FREE.search(s)))
     if intent == "duration":
         return "duration" in kinds or bool(_DURATION_WORDS.search(s))
-    if intent == "schedule":
-        return ("time" in kinds or bool(_DAYPART.search(s))
+    if intent == "schedule":  # days asked for may be answered with dates ("¿qué días no hay clases?")
+        return ("time" in kinds or "date" in kinds or bool(_DAYPART.search(s))
                 or any(w.group() in WEEKDAYS for w in words(s)))
     if intent == "date":
         return (bool(kinds & {"date", "time", "duration"}) or bool(_TIME_WORDS.search(s))
@@ -221,7 +227,11 @@ def asked_values(question: str) -> list[str]:
     original = original[len(folded) - len(q):]
     if _YES_NO.match(q) and not re.search(r"\bcuant|\bcual|\bhow much\b|\bwhat\b|\bwhich\b", q):
         return []
+    if _HOW_TO_KNOW.match(q):
+        return []
     found = [name for name, pattern in STRONG.items() if pattern.search(q)]
+    if _HOW_TO.match(q):
+        found = [name for name in found if name not in ("address", "phone", "email")]
     bare = sum(1 for _ in words(q)) <= MAX_BARE_WORDS and not _VERB.search(q)
     scopes = [q] if polite or bare else _question_scopes(original, q)
     if not _METHOD.match(q):
