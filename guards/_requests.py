@@ -118,6 +118,13 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
+_PRESCRIPTION = re.compile(r"\b(?:medic[oa]s?|pediatra|doctor[a]?|antibiotic\w*|medicin\w+|medicament\w+|pastillas?|"
+                           r"jarabes?|farmacia|botica|sin receta|con receta|receta (?:medica|especial|electronica|retenida))\b")
+_PROCEDURE = re.compile(r"\b(?:inscribirme|inscribo|inscribir|matricularme|matriculo|matricular|socio|socia|pido|pedir|"
+                        r"solicito|solicitar|tramito|tramitar|afiliarme|afilio|contratar|contrato|reservar|reservo|"
+                        r"sign up|enroll|enrol|apply|book)\b")
+"""Words that make "receta" a prescription and "paso a paso" a request for the institution's own procedure."""
+
 CONTEXT_WORDS = frozenset("""
 curso cursos taller talleres clase clases carrera carreras programa programas modulo modulos enseñan
 ensenan ensena aprendo aprender aprende aprenden estudiar estudio estudios matricula inscribo inscribir
@@ -168,6 +175,10 @@ def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
     if names.mentions_self(text):
         return None
     for cue in (*ADVICE_CUES, *FACT_CUES):
+        if cue in ("receta", "recetas") and _PRESCRIPTION.search(folded):
+            continue  # a doctor's prescription, not a recipe
+        if cue in ("paso a paso", "step by step") and _PROCEDURE.search(folded):
+            continue  # "¿cómo pido un crédito, paso a paso?": the institution's own procedure
         if f" {cue} " in folded and f" {cue} " not in questions:
             rest = folded.replace(f" {cue} ", " ")  # "how do you say": the cue's "you" is no address
             if not set(rest.split()) & CONTEXT_WORDS:

@@ -129,6 +129,14 @@ def test_writing_tasks_and_outside_recommendations_are_generic_requests():
     assert asks_generic_advice("Can you recommend a course for beginners?", names, " ") is None
 
 
+def test_a_prescription_and_the_institutions_own_procedure_are_no_generic_requests():
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    assert asks_generic_advice("¿le pueden dar su jarabe? tiene receta del médico", names, " ") is None
+    assert asks_generic_advice("pásame la receta del ají de gallina", names, " ") == "receta"
+    assert asks_generic_advice("¿cómo me matriculo, paso a paso?", names, " ") is None
+    assert asks_generic_advice("resuelve 2x + 3 = 9 paso a paso", names, " ") == "paso a paso"
+
+
 def test_the_senders_own_school_is_context_not_the_subject():
     from guards._requests import only_affiliations
 
