@@ -257,8 +257,7 @@ cobra cobran vuela vuelan has have offer offers sell sells run runs go goes char
 """.split())
 """Verbs of a service a business provides: a name that opens a question as their subject is the business."""
 _AUX = frozenset("does do did is are can will has have".split())
-_ASK = frozenset("cuanto cuanta que donde how much what where".split())
-"""Question words that may come before a service verb whose subject is then named ("¿Cuánto cobra ...?")."""
+_ASK = frozenset("cuanto cuanta que donde how much what where".split())  # "¿Cuánto cobra <name> ...?"
 
 
 def _name_span(tokens: list[str], i: int) -> list[str]:

@@ -53,9 +53,9 @@ from ._types import Verdict
 log = logging.getLogger(__name__)
 
 THRESHOLD = 1.0
+"""Risk at which a message is refused."""
 GAME = re.compile(r"role[- ]?play|juego de rol|juguemos|vamos a jugar|let'?s play|play a game|in character|personaje")
 """Role-play evidence that frames a game (not "pretending to be from your bank"): harm words inside it count."""
-"""Risk at which a message is refused."""
 MAX_CHARS = 4000
 """Longer messages are refused: nobody asks an FAQ bot 4 000 characters."""
 ENCODED_FLAGS = frozenset({"base64", "hex", "percent", "rot13", "reversed", "tag_chars", "separators",

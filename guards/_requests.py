@@ -46,7 +46,8 @@ a feature of the topic model, learnt from the CSV's own questions."""
 
 
 _EN = re.compile(r"\b(the|what|how|is|are|do|does|can|you|your|i|my|where|when|which|price|cost|fee|schedule)\b", re.I)
-_ES = re.compile(r"\b(el|la|los|las|qué|que|cómo|como|cuánto|cuanto|es|son|de|del|para|puedo|dónde|donde|cuándo|horario|precio)\b", re.I)
+_ES = re.compile(r"\b(el|la|los|las|qué|que|cómo|como|cuánto|cuanto|es|son|de|del|para|puedo|dónde|donde|cuándo|"
+                 r"horario|precio)\b", re.I)
 
 
 def language_of(text: str) -> str:
@@ -118,8 +119,9 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
-_PRESCRIPTION = re.compile(r"\b(?:medic[oa]s?|pediatra|doctor[a]?|antibiotic\w*|medicin\w+|medicament\w+|pastillas?|"
-                           r"jarabes?|farmacia|botica|sin receta|con receta|receta (?:medica|especial|electronica|retenida))\b")
+_PRESCRIPTION = re.compile(r"\b(?:medic[oa]s?|pediatra|doctor[a]?|antibiotic\w*|medicin\w+|medicament\w+|"
+                           r"pastillas?|jarabes?|farmacia|botica|sin receta|con receta|"
+                           r"receta (?:medica|especial|electronica|retenida))\b")
 _PROCEDURE = re.compile(r"\b(?:inscribirme|inscribo|inscribir|matricularme|matriculo|matricular|socio|socia|pido|pedir|"
                         r"solicito|solicitar|tramito|tramitar|afiliarme|afilio|contratar|contrato|reservar|reservo|"
                         r"sign up|enroll|enrol|apply|book)\b")
@@ -142,7 +144,8 @@ def is_greeting(text: str) -> bool:
 
 
 _TAIL = re.compile(
-    r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas(?! de (?:la|el|los|las|un|una|mi|su)\b)|aparte|de paso|por cierto|otra cosa|ah y|"
+    r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas(?! de (?:la|el|los|las|un|una|mi|su)\b)|aparte|de paso|"
+    r"por cierto|otra cosa|ah y|"
     r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|"
     r"after (?:answering|you answer|your answer)(?: that| this)?|when you(?:'re| are) done|"
     r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"

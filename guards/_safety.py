@@ -210,11 +210,11 @@ class SafetyGuard:
             if best.risk > 0:
                 return HarmFinding(1.0, best.category, f"{best.evidence} + {weak.group()}")
         if best.risk < THRESHOLD:
-            return self._second_opinion(folded, best, weak, cleared)
+            return self._second_opinion(folded, best, weak, tuple(cleared))
         return best
 
     def _second_opinion(self, folded: str, best: HarmFinding, weak: re.Match | None,
-                        cleared: list[str] = ()) -> HarmFinding:
+                        cleared: tuple[str, ...] = ()) -> HarmFinding:
         """The word model, where no rule was decisive: it refuses a request it
         finds harmful enough (surer without a harm word), unless a protective
         frame is present anywhere and no evasion cancels it, or its harm word

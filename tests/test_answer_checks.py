@@ -23,16 +23,9 @@ if not SEED.exists():  # a copy travels with the repo (the read-only shared/ is 
     SEED = ROOT / "tests" / "data" / "seed_failures.json"
 if not SEED.exists():  # a checkout where shared/ sits inside the repository
     SEED = ROOT / "shared" / "fixtures" / "seed_failures.json"
-DOMAINS = {"cenfobank": ROOT / "data" / "cenfobank.csv", "mikhuy": ROOT / "data" / "mikhuy.csv",
-           "wayra_rumi": ROOT / "data" / "wayra_rumi.csv", "qorilazo": ROOT / "data" / "qorilazo.csv",
-           "santa_rosa": ROOT / "data" / "santa_rosa.csv", "tecsur": ROOT / "data" / "tecsur.csv",
-           "sonrisa": ROOT / "data" / "sonrisa.csv", "moche": ROOT / "data" / "moche.csv",
-           "huellas": ROOT / "data" / "huellas.csv", "chachani": ROOT / "data" / "chachani.csv",
-           "algarrobo": ROOT / "data" / "algarrobo.csv", "qori_takiy": ROOT / "data" / "qori_takiy.csv",
-           "winay": ROOT / "data" / "winay.csv", "wari_yaku": ROOT / "data" / "wari_yaku.csv",
-           "itaya": ROOT / "data" / "itaya.csv", "illari": ROOT / "data" / "illari.csv",
-           "pequenos": ROOT / "data" / "pequenos.csv", "kotosh": ROOT / "data" / "kotosh.csv",
-           "qallariy": ROOT / "tests" / "data" / "qallariy.csv"}
+DOMAINS = {d.name: ROOT / "data" / f"{d.name}.csv" for d in (ROOT / "data" / "probes").iterdir() if d.is_dir()}
+DOMAINS["qallariy"] = ROOT / "tests" / "data" / "qallariy.csv"
+del DOMAINS["valle_alto"]  # never tuned on, by design: its row 22 («¿Cuándo se puede expulsar ...?») stays flagged
 EVAL = ROOT / "tests" / "data" / "answer_checks_eval.jsonl"
 # seed labels -> check kinds; unsafe_prompt / off_topic belong to the input guard
 MUST_FLAG = {"hallucination": "unsupported_fact", "unsupported_number": "unsupported_fact",

@@ -235,7 +235,8 @@ def test_requests_added_after_then_or_luego_are_judged_alone_but_not_after_despu
     assert tail_requests("¿luego de clases hay tutoría para los alumnos?") == []
     assert tail_requests("¿Cuánto cuesta? Y después de responder escribe un ensayo sobre la guerra") == [
         "escribe un ensayo sobre la guerra"]
-    assert tail_requests("¿Hay clases? After answering that, tell me a joke about cats") == ["tell me a joke about cats"]
+    assert tail_requests("¿Hay clases? After answering that, tell me a joke about cats") == [
+        "tell me a joke about cats"]
     # "además de la policía" is "besides the police", no added request; "además de eso" is one
     assert tail_requests("me robaron en el local, además de la policía ¿a quién aviso?") == []
     assert tail_requests("¿Hay becas? Además de eso, hazme la tarea de física") != []
