@@ -66,6 +66,9 @@ INSTITUTIONS = {
     "illari": "la Cooperativa de Ahorro y Crédito Illari Pukara de Juliaca",
     "pequenos": "la Cuna Jardín Pequeños Algarrobos de Trujillo",
     "kotosh": "KotoshNet, un proveedor de internet por fibra y cable de Huánuco",
+    "sillar": "la Funeraria y Camposanto Valle del Sillar de Arequipa",
+    "sumaq": "el Hostal Sumaq Qocha de Puno, con su agencia de tours",
+    "notaria": "la Notaría Quiñones Lecca de Chiclayo",
 }
 
 

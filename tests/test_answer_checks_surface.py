@@ -130,6 +130,8 @@ def test_asked_values(question, want):
     ("¿Hay clases los sábados?", "Sí.", False),
     ("¿Qué días no atienden?", "No atendemos el 1 de mayo ni el 28 de julio.", False),  # days given as dates
     ("¿Qué días atienden?", "Atendemos con cita previa.", True),
+    ("¿Cuánto dura la garantía?", "Vale por el periodo que indica la factura.", False),
+    ("¿Cuánto dura la garantía?", "La garantía cubre fallas de fábrica.", True),
 ])
 def test_no_direct_answer(small, question, answer, flagged):
     assert bool(check_no_direct_answer(question, answer, small)) is flagged

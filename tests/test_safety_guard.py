@@ -253,7 +253,8 @@ def test_rules_never_mention_a_probe_domain():
     for name in ("cenfobank", "mikhuy", "valle alto", "wayra rumi", "qorilazo", "santa rosa", "tecsur", "sonrisa andina",
                  "moche lingua", "huellas andinas", "chachani", "algarrobo fitness", "qori takiy",
                  "wiñay cumbre", "wari yaku", "itaya salud", "illari pukara",
-                 "pequeños algarrobos", "kotoshnet"):
+                 "pequeños algarrobos", "kotoshnet", "valle del sillar",
+                 "sumaq qocha", "quiñones lecca"):
         assert name not in text
 
 

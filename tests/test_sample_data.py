@@ -16,7 +16,8 @@ SETS = {"paraphrase", "hard_benign", "odd_format", "off_topic", "unsafe", "injec
 def test_the_sample_domains_are_all_here():
     assert {"cenfobank", "mikhuy", "valle_alto", "wayra_rumi", "qorilazo", "santa_rosa", "tecsur",
             "sonrisa", "moche", "huellas", "chachani", "algarrobo", "qori_takiy",
-            "winay", "wari_yaku", "itaya", "illari", "pequenos", "kotosh"} <= set(DOMAINS)
+            "winay", "wari_yaku", "itaya", "illari", "pequenos", "kotosh",
+            "sillar", "sumaq", "notaria"} <= set(DOMAINS)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

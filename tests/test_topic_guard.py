@@ -26,7 +26,8 @@ def test_generic_set_is_large_bilingual_and_domain_agnostic():
     for name in ("cenfobank", "mikhuy", "wayra", "qorilazo", "tecsur", "sonrisa andina", "moche lingua",
                  "huellas andinas", "chachani", "algarrobo fitness", "qori takiy",
                  "wiñay cumbre", "wari yaku", "itaya salud", "illari pukara",
-                 "pequeños algarrobos", "kotoshnet"):
+                 "pequeños algarrobos", "kotoshnet", "valle del sillar",
+                 "sumaq qocha", "quiñones lecca"):
         assert name not in text
     assert any("¿" in g for g in generic) and any(g.startswith(("How", "What")) for g in generic)
 
