@@ -156,7 +156,9 @@ _ADDRESS_WORDS = re.compile(
     r"frente a|cerca de|al costado|distrito|n\u00b0|street|avenue|road|square|blocks?|near|district)\b")
 _DURATION_WORDS = re.compile(
     r"\b(?:semestres?|trimestres?|bimestres?|meses|mes|anos?|semanas?|dias?|horas?|years?|months?|weeks?|"
-    r"days?|hours?|modulos?)\b")
+    r"days?|hours?|modulos?|plazo|periodo|vigencia|fechas)\b")
+"""A duration given in words, or bounded by the dates or period a document names ("válido por las fechas que se
+indiquen ... dentro de un periodo determinado")."""
 
 
 def _discounted(s: str, f: Fact) -> bool:
