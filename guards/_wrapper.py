@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from ._entities import BREAKS, COMMON_ACRONYMS, CONNECTORS, TOKEN, WEB_HOSTS, WEB_NAME, is_name, plain
 from ._requests import language_of
 from ._types import Finding, OutputVerdict, Verdict
 
@@ -68,13 +69,58 @@ class GuardedAnswer:
         return self.output_verdict.findings if self.output_verdict else ()
 
 
+_WHAT_IS = re.compile(r"^\W*(?i:qu[eé] es|what is)\s+(?:(?i:la|el|los|las|the)\s+)?(?P<name>[^?]+?)"
+                      r"(?:\s+y\s+(?=[a-záéíóúñ¿])[^?]*)?\?")
+
+
+def institution_name(rows: Sequence[Any]) -> str | None:
+    """The institution's name: what an early «¿Qué es X?» row asks about; else the capitalised name that spells
+    the CSV's most used mail or web name ("IEP Santa Rosa" for informes@iepsantarosa.edu.pe); else ``None``
+    (say "the institution").  Never merely the most frequent capitalised word: a regulator the CSV cites often
+    ("OSIPTEL", "SUNARP"), a town or a doctor is not the institution."""
+    for r in rows[:5]:
+        m = _WHAT_IS.match(r.question.strip())
+        if m and m.group("name")[:1].isupper():
+            return m.group("name").strip()
+    web = Counter(w for r in rows for m in WEB_NAME.finditer(f"{r.question} {r.answer}")
+                  if len(w := plain(m.group(1)).replace("-", "")) >= 5 and w not in WEB_HOSTS)
+    counts: Counter = Counter()
+    for r in rows:
+        counts.update(set(_capital_runs(f"{r.question}. {r.answer}")))
+
+    def spelled(name: str) -> int:  # how often the CSV's addresses spell it
+        j = plain(name).replace("'", "")
+        return sum(n for w, n in web.items() if len(j) >= 5 and j in w)
+
+    pool = [n for n in counts if spelled(n) and plain(n) not in WEB_HOSTS | COMMON_ACRONYMS]
+    return max(pool, key=lambda n: (spelled(n), counts[n], len(n))) if pool else None
+
+
+def _capital_runs(text: str) -> list[str]:
+    """Capitalised names in ``text`` and their pieces of up to four words: several words, all capitals or an
+    inner capital ("Santa Rosa", "TECSUR", "KotoshNet"), connectors kept inside."""
+    names, run = [], []
+    for tok in [*TOKEN.findall(text), "."]:
+        if is_name(tok) and tok not in BREAKS and (run or plain(tok) not in CONNECTORS):
+            run.append(tok)
+        elif run and plain(tok) in CONNECTORS:
+            run.append(tok)
+        else:
+            while run and plain(run[-1]) in CONNECTORS:
+                run.pop()
+            pieces = [run[i:j] for i in range(len(run)) for j in range(i + 1, min(len(run), i + 4) + 1)]
+            names += [" ".join(p) for p in pieces if plain(p[0]) not in CONNECTORS and plain(p[-1]) not in CONNECTORS
+                      and (len(p) > 1 or p[0].isupper() or any(c.isupper() for c in p[0][1:]))]
+            run = []
+    return names
+
+
 def domain_blurb(rows: Sequence[Any], lang: str) -> str:
-    """'CENFOBANK (programas, mensualidad, horarios)'-style description from the CSV."""
-    names = Counter(w for r in rows for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ]{4,}\b", r.answer + " " + r.question))
-    name = names.most_common(1)[0][0] if names else ("la institución" if lang == "es" else "the institution")
+    """'CENFOBANK: sus servicios, precios, horarios ...'-style description from the CSV."""
+    name = institution_name(rows) or ("la institución" if lang == "es" else "the institution")
     if lang == "en":
-        return f"{name}: programmes, fees, schedules, admission and contacts"
-    return f"{name}: programas, costos, horarios, admisión y contactos"
+        return f"{name}: its services, prices, schedules, requirements and contacts"
+    return f"{name}: sus servicios, precios, horarios, requisitos y contactos"
 
 
 def _quoted(items: Sequence[str], lang: str) -> str:

@@ -140,3 +140,24 @@ def test_an_answer_that_contradicts_itself_falls_back_to_the_csv(retriever, csv_
     again = "La pensión mensual de inglés es de S/ 260. La pensión mensual de inglés es de S/ 260."
     res = _model(retriever, csv_path, again).ask(question)  # the same fact twice is a loop, not a contradiction
     assert res.action == "cut" and "unsupported_fact" not in res.output_verdict.kinds()
+
+
+def _qa(*pairs):
+    from harness._csvdata import QARow
+
+    return [QARow(i + 2, q, a) for i, (q, a) in enumerate(pairs)]
+
+
+def test_the_refusal_names_the_institution_not_the_regulator_its_csv_cites():
+    from guards._wrapper import domain_blurb, institution_name
+
+    cites = [("¿Puedo reclamar?", "Sí, y si no le respondemos puede acudir a OSIPTEL. OSIPTEL supervisa.")] * 5
+    assert institution_name(_qa(("¿Qué es KotoshNet?", "Un proveedor de internet de Huánuco."), *cites)) == "KotoshNet"
+    assert institution_name(_qa(("¿Qué es Moche Lingua y desde cuándo funciona?", "Un centro de idiomas."))) == \
+        "Moche Lingua"
+    # no «¿Qué es …?» row: the name its own mail and web addresses spell, else none at all
+    mails = [("¿Cuál es el correo?", "Escriba a informes@iepsantarosa.edu.pe o visite www.iepsantarosa.edu.pe."),
+             ("¿Dónde queda?", "La IEP Santa Rosa queda en Huamanga; OSIPTEL no.")]
+    assert institution_name(_qa(*mails, *cites)) == "IEP Santa Rosa"
+    assert institution_name(_qa(*cites)) is None
+    assert domain_blurb(_qa(*cites), "es").startswith("la institución:")
