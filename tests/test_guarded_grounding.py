@@ -152,7 +152,8 @@ def test_the_refusal_names_the_institution_not_the_regulator_its_csv_cites():
     from guards._wrapper import domain_blurb, institution_name
 
     cites = [("¿Puedo reclamar?", "Sí, y si no le respondemos puede acudir a OSIPTEL. OSIPTEL supervisa.")] * 5
-    assert institution_name(_qa(("¿Qué es KotoshNet?", "Un proveedor de internet de Huánuco."), *cites)) == "KotoshNet"
+    first = ("¿Qué es KotoshNet?", "Un proveedor de internet de Huánuco.")
+    assert institution_name(_qa(first, *cites)) == "KotoshNet"
     assert institution_name(_qa(("¿Qué es Moche Lingua y desde cuándo funciona?", "Un centro de idiomas."))) == \
         "Moche Lingua"
     # no «¿Qué es …?» row: the name its own mail and web addresses spell, else none at all
