@@ -24,6 +24,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Sequence
 
 from ._entities import BREAKS, COMMON_ACRONYMS, CONNECTORS, TOKEN, WEB_HOSTS, WEB_NAME, is_name, plain
@@ -77,7 +78,13 @@ def institution_name(rows: Sequence[Any]) -> str | None:
     """The institution's name: what an early «¿Qué es X?» row asks about; else the capitalised name that spells
     the CSV's most used mail or web name ("IEP Santa Rosa" for informes@iepsantarosa.edu.pe); else ``None``
     (say "the institution").  Never merely the most frequent capitalised word: a regulator the CSV cites often
-    ("OSIPTEL", "SUNARP"), a town or a doctor is not the institution."""
+    ("OSIPTEL", "SUNARP"), a town or a doctor is not the institution.  Cached per row tuple: every refusal
+    asks for it, and the scan of a 150-row CSV takes a few milliseconds."""
+    return _institution_name(tuple(rows))
+
+
+@lru_cache(maxsize=8)
+def _institution_name(rows: tuple) -> str | None:
     for r in rows[:5]:
         m = _WHAT_IS.match(r.question.strip())
         if m and m.group("name")[:1].isupper():
