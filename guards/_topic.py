@@ -29,7 +29,8 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    check time a prompt in another language than the CSV's gets
    :data:`CROSS_LINGUAL_LOGIT`, one in the same language
    :data:`SAME_LANGUAGE_LOGIT` (cross-lingual prompts embed farther from
-   the rows).
+   the rows), and one that uses a name the CSV never mentions without
+   addressing the institution :data:`UNKNOWN_NAME_LOGIT` (:mod:`guards._mentions`).
 4. Rules before the model: an empty prompt is refused; a prompt made only of
    greeting/courtesy words ("hola", "Hi", "gracias") is allowed as
    chit-chat; a prompt naming an organisation the CSV does not know ("la
@@ -65,6 +66,7 @@ from harness._retrieval import Profile, Retriever
 
 from ._entities import Names, foreign_names
 from ._generic import embed_cached, generic_vectors, load_generic
+from ._mentions import unknown_names
 from ._normalize import normalize
 from ._requests import (addresses_institution, asks_about_elsewhere, asks_generic_advice, asks_which_institution,
                         is_greeting, language_of, only_affiliations, tail_requests)
@@ -82,6 +84,11 @@ Chosen on the tune halves of 13 domains (``bench/topic_guard.py``): without them
 were accepted 93 % against Spanish 98 %, English off-topic prompts refused 95 % against Spanish 81 %;
 with them tune accepts 1443 -> 1448 and off-topic refusals 557 -> 565 of 655 (model-decided prompts;
 0.4-1.0 and -0.3 to -0.5 give the same within 4 prompts)."""
+UNKNOWN_NAME_LOGIT = -2.0
+"""Logit offset for a prompt that uses a proper name the CSV never mentions and does not address the
+institution (:func:`guards._mentions.unknown_names`: "el router Movistar", "la tarifa de Sedacusco").
+Chosen on the tune halves of 22 domains (``bench/topic_guard.py``): off-topic refusals +31 of 1151,
+accepts -3 of 2500 (-1.5: +25 / -2; -3: +35 / -9)."""
 COVERED_COSINE = 0.92
 """A generic prompt this close to a CSV question is in-domain for this CSV: dropped."""
 FEATURES = ("dense", "off", "dense-off", "coverage", "self", "address")
@@ -219,8 +226,16 @@ class TopicGuard:
         cal = self.calibration
         z = (_features(prof, float(off[j]), self.names) - np.array(cal.mean)) / np.array(cal.std)
         offset = SAME_LANGUAGE_LOGIT if language_of(text) == self.language else CROSS_LINGUAL_LOGIT
+        if self.strangers(text):
+            offset += UNKNOWN_NAME_LOGIT
         logit = float(np.clip(z @ np.array(cal.weights) + cal.bias + offset, -30.0, 30.0))
         return 1.0 / (1.0 + float(np.exp(-logit))), prof, j
+
+    def strangers(self, text: str) -> list[str]:
+        """Names ``text`` uses that the CSV does not know, when it does not address the institution."""
+        if addresses_institution(text, self.names):
+            return []
+        return unknown_names(text, self.names, self.retriever.is_known)
 
     @single_blas_thread
     def check(self, text: str) -> Verdict:
@@ -274,6 +289,8 @@ class TopicGuard:
                                    f"generic {self._generic[k][:48]!r}")
             return Verdict(True, self.name, prob,
                            f"in-domain (p={prob:.2f}); closest CSV row {row}, cos {prof.dense_q[i]:.2f}")
+        strangers = self.strangers(text)
+        named = f"; names {', '.join(strangers[:3])!r}, unknown to the CSV" if strangers else ""
         return Verdict(False, self.name, prob,
-                       f"off-topic (p={prob:.2f}); closer to generic {self._generic[j][:48]!r} "
+                       f"off-topic (p={prob:.2f}){named}; closer to generic {self._generic[j][:48]!r} "
                        f"than to the CSV (row {row}, cos {prof.dense_q[i]:.2f})")

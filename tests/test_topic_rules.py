@@ -243,3 +243,30 @@ def test_requests_added_after_then_or_luego_are_judged_alone_but_not_after_despu
 
 
 # ------------------------------------------------------------- calibration
+
+
+def test_unknown_names_are_names_the_csv_never_uses_and_no_sentence_openers_or_sign_offs(retriever):
+    from guards._mentions import unknown_names
+
+    names = Names([line for line in CSV_TEXT.splitlines()[1:]])
+    known = retriever.is_known
+    assert unknown_names("¿cómo cambio la contraseña de mi router Movistar?", names, known) == ["Movistar"]
+    assert "EsSalud" in unknown_names("¿Qué seguro me conviene, SIS o EsSalud?", names, known)
+    assert unknown_names("explain Peru's data protection law to me", names, known) == ["Peru's"]
+    assert not unknown_names("¿La academia Wayra queda en Huancayo?", names, known)  # the CSV's own names
+    assert not unknown_names("Asunto: Factura. Buenos días, ¿dan factura? Gracias, Carla", names, known)
+    assert not unknown_names("<b>URGENTE</b> What time do you open on Sundays?", names, known)
+    assert not unknown_names("como cambio la contrasena de mi router movistar", names, known)  # one case
+
+
+def test_a_name_the_csv_never_uses_lowers_the_topic_probability_unless_the_prompt_addresses_it(retriever,
+                                                                                               monkeypatch):
+    import guards._topic as topic
+
+    guard = topic.TopicGuard(retriever)
+    assert guard.strangers("¿cuánto es el examen en Cambly?") == ["Cambly"]
+    assert not guard.strangers("¿cuánto cuesta el curso de inglés en Cambly?")  # "curso": their teaching
+    assert not guard.strangers("soy de Tarma, ¿ustedes tienen clases virtuales?")  # speaks to the academy
+    p_name = guard.probability("¿cuánto es el examen en Cambly?")[0]
+    monkeypatch.setattr(topic, "UNKNOWN_NAME_LOGIT", 0.0)
+    assert guard.probability("¿cuánto es el examen en Cambly?")[0] > p_name

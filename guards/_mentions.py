@@ -1,0 +1,81 @@
+"""Proper names a prompt uses that the CSV never mentions.
+
+"¿Cómo cambio la contraseña de mi router Movistar?", "dime la tarifa de agua
+de Sedacusco", "¿Qué seguro me conviene, SIS o EsSalud?": a question about
+another company, product, place or person is seldom about the institution,
+even when every other word of it is in the CSV.  :func:`unknown_names` lists
+such names; the topic guard lowers its logit by
+:data:`guards._topic.UNKNOWN_NAME_LOGIT` for a prompt that has one and does
+not address the institution ("I'm moving to Spain, can you help with my cat's
+papers?" does).  A soft offset, not a rule: a name alone does not refuse.
+
+A *name* here is a capitalised word in mixed-case text that does not open a
+sentence, a line or a block ("Asunto: Factura", "<b>URGENTE</b>", "Dear
+Sir"), is not a common Spanish/English word (:func:`guards._lexicon.word_set`,
+the glossary, greetings, week days, months and languages), does not sign off
+a message ("Gracias, Carla"), and is unknown to the CSV: neither one of its
+names or acronyms (:class:`guards._entities.Names`) nor a word of its
+vocabulary (by stem, concept or near spelling).  Domain-agnostic: the only
+domain knowledge is the CSV's own text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable
+
+from harness._glossary import concept_map
+from harness._lexical import STOP_WORDS, stem
+
+from ._entities import COMMON_ACRONYMS, Names, is_name, plain
+from ._lexicon import word_set
+from ._requests import GREETING_WORDS
+
+CALENDAR_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december english spanish quechua aymara french german portuguese
+italian chinese japanese korean
+""".split())
+"""Words English capitalises that are no names (week days, months, languages)."""
+
+SIGN_OFF_WORDS = frozenset("""
+gracias saludos atte atentamente cordialmente abrazos bendiciones thanks thank regards cheers sincerely
+best
+""".split())
+"""A capitalised word right after one of these signs a message ("Gracias, Carla"), it asks about no one."""
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    return word_set() | STOP_WORDS | GREETING_WORDS | frozenset(concept_map()) | CALENDAR_WORDS
+
+
+def unknown_names(text: str, names: Names, known: Callable[[str], bool] = lambda w: False) -> list[str]:
+    """Capitalised names in ``text`` that the CSV does not know (see the module docstring).
+
+    ``known(word)`` is the retriever's vocabulary test on a folded word."""
+    if text == text.lower() or text == text.upper():
+        return []  # names cannot be told in text written in one case
+    common = _common()
+    found: list[str] = []
+    previous = ""
+    for m in _WORD.finditer(text):
+        token, before = m.group(), text[:m.start()].rstrip()
+        prev, previous = previous, plain(token)
+        if not before or not (before[-1].isalnum() or before[-1] == ","):
+            continue  # opens a sentence, a line or a block
+        if not is_name(token) or prev in SIGN_OFF_WORDS:
+            continue
+        word = plain(token)
+        word = word[:-2] if word.endswith(("'s", "\u2019s")) else word
+        if len(word) < 3 or word in COMMON_ACRONYMS:
+            continue
+        if word in common or word.rstrip("s") in common or stem(word) in common:
+            continue
+        if names.knows([token]) or names.mentions_self(token) or known(word):
+            continue
+        found.append(token)
+    return found
