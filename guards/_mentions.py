@@ -28,7 +28,7 @@ from typing import Callable
 from harness._glossary import concept_map
 from harness._lexical import STOP_WORDS, stem
 
-from ._entities import COMMON_ACRONYMS, Names, is_name, plain
+from ._names import COMMON_ACRONYMS, Names, is_name, plain
 from ._lexicon import word_set
 from ._requests import GREETING_WORDS
 

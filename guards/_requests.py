@@ -32,7 +32,7 @@ from typing import Callable
 
 from harness._lexical import fold
 
-from ._entities import BREAKS, TOKEN, Names, is_name, plain
+from ._names import BREAKS, TOKEN, Names, is_name, plain
 
 
 ADDRESS_WORDS = frozenset("""

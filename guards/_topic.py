@@ -64,7 +64,8 @@ from harness._embed import single_blas_thread
 from harness._glossary import english_map
 from harness._retrieval import Profile, Retriever
 
-from ._entities import Names, foreign_names
+from ._entities import foreign_names
+from ._names import Names
 from ._generic import embed_cached, generic_vectors, load_generic
 from ._mentions import unknown_names
 from ._normalize import normalize

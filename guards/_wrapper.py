@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
 
-from ._entities import BREAKS, COMMON_ACRONYMS, CONNECTORS, TOKEN, WEB_HOSTS, WEB_NAME, is_name, plain
+from ._names import BREAKS, COMMON_ACRONYMS, CONNECTORS, TOKEN, WEB_HOSTS, WEB_NAME, is_name, plain
 from ._requests import language_of
 from ._types import Finding, OutputVerdict, Verdict
 
