@@ -51,9 +51,11 @@ class Names:
         acronyms: folded initials of capitalised multi-word names in the CSV
             ("Dirección Regional de Educación" -> ``dre``) and its own
             all-capital words.
-        self_names: all-capital words (4+ letters) found in at least
-            :data:`SELF_SHARE` of the rows: the institution's own name
-            ("CENFOBANK").
+        self_names: the institution's own one-word names: all-capital words
+            (4+ letters) found in at least :data:`SELF_SHARE` of the rows
+            ("CENFOBANK") that its web names spell, if it has any (an academy's
+            CSV cites "UNSAAC" in many rows, a notary's "SUNARP": a regulator
+            or an exam, not the institution).
         web_names: the names in the CSV's e-mail, web and social addresses
             ("sonrisaandina" from "citas@sonrisaandina.pe"), mail and social
             hosts left out: a name that spells one is the institution's own.
@@ -67,7 +69,11 @@ class Names:
             for w in {plain(tok) for tok in TOKEN.findall(t) if len(tok) > 3 and tok.isupper()}:
                 counts[w] = counts.get(w, 0) + 1
         share = SELF_SHARE * (rows or len(texts))
-        self.self_names = frozenset(w for w, c in counts.items() if c >= share)
+        self.web_names = frozenset(
+            w for w in (plain(m.group(1)).replace("-", "") for t in texts for m in WEB_NAME.finditer(t))
+            if len(w) >= 5 and w not in WEB_HOSTS)
+        frequent = (w for w, c in counts.items() if c >= share)
+        self.self_names = frozenset(w for w in frequent if not self.web_names or any(w in n for n in self.web_names))
         acronyms: set[str] = set()
         for t in texts:
             run: list[str] = []
@@ -84,9 +90,6 @@ class Names:
                                     for b in range(a + 2, len(run) + 1))
                     run = []
         self.acronyms = frozenset(acronyms)
-        self.web_names = frozenset(
-            w for w in (plain(m.group(1)).replace("-", "") for t in texts for m in WEB_NAME.finditer(t))
-            if len(w) >= 5 and w not in WEB_HOSTS)
 
     def is_web_name(self, tokens: list[str]) -> bool:
         """Whether ``tokens`` spell, without spaces, the CSV's own web or mail name
@@ -96,7 +99,8 @@ class Names:
         return len(plains) > 1 and ("".join(plains) in self.web_names or "".join(core) in self.web_names)
 
     def mentions_self(self, text: str) -> bool:
-        """Whether ``text`` names the institution itself (typos forgiven)."""
+        """Whether ``text`` names the institution itself: a word near one of :attr:`self_names` (typos
+        forgiven), or two or three words that spell a web name ("Wari Yaku", "Valle del Sillar")."""
         return any(near(w, self.self_names) is not None for w in fold(text).split() if len(w) > 3)
 
     def knows(self, name: list[str], span: list[str] | None = None) -> bool:

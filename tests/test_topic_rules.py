@@ -270,3 +270,10 @@ def test_a_name_the_csv_never_uses_lowers_the_topic_probability_unless_the_promp
     p_name = guard.probability("¿cuánto es el examen en Cambly?")[0]
     monkeypatch.setattr(topic, "UNKNOWN_NAME_LOGIT", 0.0)
     assert guard.probability("¿cuánto es el examen en Cambly?")[0] > p_name
+
+
+def test_a_frequent_acronym_the_csv_addresses_do_not_spell_is_not_the_institution():
+    rows = [f"¿Preparan para el examen {i} de la UNSAAC?\nSí, el ciclo {i} prepara para la UNSAAC." for i in range(10)]
+    names = Names(rows + ["¿Correo?\ninformes@winaycumbre.edu.pe"])
+    assert "unsaac" not in names.self_names and not names.mentions_self("¿la UNSAAC da becas?")
+    assert "unsaac" in Names(rows).self_names  # no address to tell: the frequent acronym is the best guess
