@@ -69,6 +69,9 @@ INSTITUTIONS = {
     "sillar": "la Funeraria y Camposanto Valle del Sillar de Arequipa",
     "sumaq": "el Hostal Sumaq Qocha de Puno, con su agencia de tours",
     "notaria": "la Notaría Quiñones Lecca de Chiclayo",
+    "motores_inti": "el Taller Motores Inti de Cajamarca, taller mecánico y tienda de repuestos",
+    "mirador": "Ópticas Mirador, una cadena de ópticas y centros de examen visual de Tacna",
+    "killa": "la Academia de Belleza Killa de Chimbote, con su salón de prácticas",
 }
 
 
