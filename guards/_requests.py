@@ -106,7 +106,8 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "write me an essay", "write me a story", "write me a poem", "hazme la tarea", "do my homework",
                "organizame un itinerario", "hazme un itinerario", "escribe un poema", "escribe un ensayo",
                "escribe un cuento", "escribe una historia", "write a poem", "write an essay", "write a story",
-               "genera una contrasena", "generate a password", "can you recommend", "recommend some")
+               "genera una contrasena", "generate a password", "can you recommend", "recommend some",
+               "como se trata", "como se tratan", "como limpio", "how do i clean", "which is better")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
 FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
              "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",
@@ -115,7 +116,9 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
              "cuantos kilometros hay", "cuantos km hay", "how far is", "distancia entre", "distance between",
              "cuanto gana un", "cuanto gana una", "cuanto se gana", "sueldo promedio", "average salary",
              "quien invento", "who invented", "quien descubrio", "who discovered", "cuentame la historia",
-             "tell me the history", "origen del", "origen de la", "origin of")
+             "tell me the history", "origen del", "origen de la", "origin of", "what s the history of",
+             "en promedio", "on average", "en general", "in general", "por que se produce", "por que se producen",
+             "how do i know if")
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
