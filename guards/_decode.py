@@ -3,7 +3,8 @@
 Each decoder turns canonical text into extra *views* and names what it found
 in ``flags``; none of them ever replaces the text, because each is a guess:
 
-* base64 / hex / percent-encoded chunks that decode to printable text;
+* base64 / hex / percent-encoded chunks that decode to printable text, and
+  character escapes (``\\u0069``, ``\\x69``, ``&#105;``, ``&#x69;``);
 * de-leet (``h4ck`` -> ``hack``), only on tokens that mix letters with digits
   or ``@$€|!+``, so prices (``S/ 480``) and ordinals (``3er``) stay intact;
 * letters split by ``_ * ·`` inside a word (``ex_pl_os_iv_o``);
@@ -32,6 +33,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _B64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}[ :]?){8,}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|&#(\d{2,7});|&#[xX]([0-9A-Fa-f]{2,6});")
 _ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
                        "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
 _FOLD_TOKEN = re.compile(r"[a-z\u00f1]{2,}")
@@ -98,7 +100,16 @@ def _decode_chunks(text: str, flags: list[str]) -> list[str]:
     if len(_PERCENT.findall(text)) >= 3:
         out.append(urllib.parse.unquote(text, errors="replace"))
         flags.append("percent")
+    if len(_ESCAPE.findall(text)) >= 3:
+        out.append(_ESCAPE.sub(_unescape, text))
+        flags.append("escapes")
     return out
+
+
+def _unescape(m: re.Match) -> str:
+    u, x, dec, hexa = m.groups()
+    code = int(u or x or hexa, 16) if (u or x or hexa) else int(dec)
+    return chr(code) if code <= 0x10FFFF and chr(code).isprintable() else " "
 
 
 def _deleet(text: str, flags: list[str]) -> list[str]:

@@ -58,7 +58,7 @@ GAME = re.compile(r"role[- ]?play|juego de rol|juguemos|vamos a jugar|let'?s pla
 """Role-play evidence that frames a game (not "pretending to be from your bank"): harm words inside it count."""
 MAX_CHARS = 4000
 """Longer messages are refused: nobody asks an FAQ bot 4 000 characters."""
-ENCODED_FLAGS = frozenset({"base64", "hex", "percent", "rot13", "reversed", "tag_chars", "separators",
+ENCODED_FLAGS = frozenset({"base64", "hex", "percent", "escapes", "rot13", "reversed", "tag_chars", "separators",
                            "spaced", "split"})
 HIDDEN_FLAGS = frozenset({"zero_width", "bidi", "homoglyph", "control_chars", "surrogates"})
 

@@ -240,7 +240,7 @@ class SafetyGuard:
         norm = normalize(text)
         best = self.judge(fold(norm.text))
         if best.risk < THRESHOLD:
-            decoders = [f for f in norm.flags if f in ("base64", "hex", "percent", "rot13", "reversed",
+            decoders = [f for f in norm.flags if f in ("base64", "hex", "percent", "escapes", "rot13", "reversed",
                                                        "leet", "tag_chars", "spaced", "separators")]
             label = "+".join(decoders) or "decoded"
             for view in norm.decoded:
