@@ -113,8 +113,9 @@ class FactIndex:
     def has_stem(self, s: str) -> bool:
         return s in self.positions
 
-    def has_sequence(self, seq: list[str]) -> bool:
-        """The stems ``seq`` occur in this order, close together, in one text."""
+    def has_sequence(self, seq: list[str], across_clauses: bool = False) -> bool:
+        """The stems ``seq`` occur in this order, close together, in one clause (``across_clauses``:
+        in one text, for a quoted phrase with commas inside: «Tu motor, con la fuerza del sol»)."""
         if not seq:
             return True
         if any(s not in self.positions for s in seq):
@@ -124,7 +125,9 @@ class FactIndex:
             i, limit, ok = p, p + len(seq) + NAME_WINDOW, True
             for s in seq[1:]:
                 j = i + 1
-                while j < limit and j < len(stems) and stems[j] and stems[j] != s:
+                while j < limit and j < len(stems) and (stems[j] or across_clauses) and stems[j] != s:
+                    if not stems[j]:
+                        limit += 1  # a clause break inside a quoted phrase takes no room
                     j += 1
                 if j >= limit or j >= len(stems) or stems[j] != s:
                     ok = False

@@ -35,7 +35,7 @@ from ._extract import Fact, extract_facts
 from ._text import WEEKDAYS, shadow, words
 
 _VERBS_ES = (r"(?:ayudar(?:te|le|les)?|asistir(?:te|le)?|proporcionar(?:te|le)?|brindar(?:te|le)?|dar(?:te|le)?|"
-             r"ofrecer(?:te|le)?|responder(?:te|le)?|facilitar(?:te|le)?|compartir|atender|cumplir|"
+             r"ofrecer(?:te|le)?|responder(?:te|le)?(?!\s+(?:si|por|ante)\b)|facilitar(?:te|le)?|compartir|atender|cumplir|"
              r"hacer eso|realizar|generar|contestar|apoyar(?:te)?|resolver|con (?:eso|esto|esa|tu)|"
              r"informar(?:te|le)?|entregar(?:te|le)?)")
 _VERBS_EN = r"(?:help|assist|provide|answer|do that|comply|share|give|offer|support|fulfill|respond)"
@@ -157,6 +157,7 @@ _ADDRESS_WORDS = re.compile(
 _DURATION_WORDS = re.compile(
     r"\b(?:semestres?|trimestres?|bimestres?|meses|mes|anos?|semanas?|dias?|horas?|years?|months?|weeks?|"
     r"days?|hours?|modulos?|plazo|periodo|vigencia|fechas)\b")
+_EVERY = re.compile(r"\b(?:cada|every)\s+\d")
 """A duration given in words, or bounded by the dates or period a document names ("válido por las fechas que se
 indiquen ... dentro de un periodo determinado")."""
 
@@ -186,8 +187,8 @@ def _has_value(intent: str, question: str, answer: str, s: str, facts: list[Fact
     if intent == "price":
         return (any(f.kind in ("amount", "percent") and not _discounted(s, f) for f in facts)
                 or bool(_FREE.search(s)))
-    if intent == "duration":
-        return "duration" in kinds or bool(_DURATION_WORDS.search(s))
+    if intent == "duration":  # "¿cada cuánto ...?" may be answered by a distance: "cada 5,000 km"
+        return "duration" in kinds or bool(_DURATION_WORDS.search(s)) or bool(_EVERY.search(s))
     if intent == "schedule":  # days asked for may be answered with dates ("¿qué días no hay clases?")
         return ("time" in kinds or "date" in kinds or bool(_DAYPART.search(s))
                 or any(w.group() in WEEKDAYS for w in words(s)))

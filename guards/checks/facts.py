@@ -105,7 +105,7 @@ def name_supported(name: Name, idx: FactIndex) -> bool:
     def ok(seq: list[str]) -> bool:
         if len(seq) == 1:
             return idx.has_stem(seq[0])
-        if idx.has_sequence(seq):
+        if idx.has_sequence(seq, across_clauses=name.quoted):
             return True
         return seq[0] in HEADS and ok(seq[1:])
 
