@@ -1,0 +1,136 @@
+"""Builds and measures the topic guard's "question to an institution" model (:mod:`guards._directed`).
+
+Training set (:func:`training_set`): the questions of every sample CSV and the *tune* halves of its
+paraphrase and hard-benign probe sets (label 1); the built-in generic off-topic prompts
+and the *tune* halves of the off-topic probe sets (label 0).  ``valle_alto`` (kept blind) and any
+domain not in :data:`TRAIN_DOMAINS` stay out.
+
+Measurement, leave-one-domain-out: for each training domain, a model fitted without it scores that
+domain's accept prompts and off-topic prompts (both halves): the AUC says how well it ranks them; then
+the topic guard alone (no safety or injection check) decides every prompt of the domain without the
+directed offset and with it (``DIRECTED_WEIGHT``, ``DIRECTED_CENTER`` of :mod:`guards._topic`,
+``--grid`` tries others), and the counts are printed per split.  Run from the repository root::
+
+    python bench/directed.py            # measure (about 6 minutes on 2 cores, embeddings cached after)
+    python bench/directed.py --write    # and write guards/resources/directed.npz from all training domains
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import DOMAINS, print_machine, read_probe_prompts, setup  # noqa: E402
+
+ACCEPT = ("paraphrase", "hard_benign", "odd_format")
+TRAIN_ACCEPT = ("paraphrase", "hard_benign")
+"""Odd-format prompts stay out of training: their markup and spacing taught the model that odd-looking
+text is a customer's question, and text spaced out letter by letter then scored as one."""
+BLIND = ("valle_alto",)
+TRAIN_DOMAINS = tuple(d for d in DOMAINS if d not in BLIND)
+
+
+def training_set(domains=TRAIN_DOMAINS) -> tuple[list[str], list[int], list[str]]:
+    """Texts, labels (1 = a question to the institution) and the domain of each (``""`` for generic)."""
+    from guards._generic import load_generic
+    from harness._csvdata import load_qa_csv
+
+    texts, labels, owner = [], [], []
+    for d in domains:
+        for r in load_qa_csv(ROOT / "data" / f"{d}.csv").rows:
+            texts.append(r.question), labels.append(1), owner.append(d)
+        for kind in (*TRAIN_ACCEPT, "off_topic"):
+            for p in read_probe_prompts(d, kind):
+                if p.split == "tune":
+                    texts.append(p.prompt), labels.append(int(kind != "off_topic")), owner.append(d)
+    for g in load_generic():
+        texts.append(g), labels.append(0), owner.append("")
+    return texts, labels, owner
+
+
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    ranks = np.concatenate([pos, neg]).argsort().argsort() + 1
+    return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def measure(grid: list[tuple[float, float]]) -> None:
+    from guards import TopicGuard
+    from guards import _directed as dm
+    from guards._generic import embed_cached
+    from harness._retrieval import Retriever
+
+    texts, labels, owner = training_set()
+    vecs = embed_cached("directed-train", texts)
+    y, owner = np.array(labels), np.array(owner)
+    counts: dict[tuple, list[int]] = {}
+    aucs = []
+    for d in TRAIN_DOMAINS:
+        keep = owner != d
+        w, b = dm.fit_logistic(dm.SCALE * vecs[keep].astype(np.float64), y[keep].astype(float), dm.L2)
+        guard = TopicGuard(Retriever.from_csv(ROOT / "data" / f"{d}.csv"), directed=None)
+        scores = {k: [] for k in (*ACCEPT, "off_topic")}
+        for kind in scores:
+            for p in read_probe_prompts(d, kind):
+                verdict = guard.check(p.prompt)
+                by_model = "p=" in verdict.reason and "adds an off-topic" not in verdict.reason
+                prob, prof, _ = guard.probability(p.prompt)
+                score = float(dm.SCALE * (w @ prof.vector) + b)
+                scores[kind].append(score)
+                logit = math.log(max(prob, 1e-9) / max(1 - prob, 1e-9))
+                thr = guard.calibration.threshold
+                for weight, center in [(0.0, 0.0), *grid]:
+                    allowed = verdict.allowed if not by_model else \
+                        logit + weight * (score - center) >= math.log(thr / (1 - thr))
+                    good = allowed if kind in ACCEPT else not allowed
+                    key = (weight, center, p.split, kind)
+                    counts.setdefault(key, [0, 0])
+                    counts[key][0] += good
+                    counts[key][1] += 1
+        a = auc(np.array([s for k in ACCEPT for s in scores[k]]), np.array(scores["off_topic"]))
+        aucs.append(a)
+        print(f"{d:<14} AUC {a:.3f}", flush=True)
+    print(f"mean leave-one-domain-out AUC {np.mean(aucs):.3f} over {len(aucs)} domains\n")
+    print(f"{'weight':>6} {'center':>6} {'split':<8} " + " ".join(f"{k:>16}" for k in (*ACCEPT, "off_topic")))
+    for weight, center in [(0.0, 0.0), *grid]:
+        for split in ("tune", "heldout"):
+            cells = [counts.get((weight, center, split, k), [0, 0]) for k in (*ACCEPT, "off_topic")]
+            print(f"{weight:>6} {center:>6} {split:<8} " + " ".join(f"{g:>7}/{n:<5} {100 * g / max(n, 1):5.1f}%"
+                                                                 .rjust(16) for g, n in cells))
+
+
+def write() -> Path:
+    from guards import _directed as dm
+    from guards._generic import embed_cached
+
+    texts, labels, _ = training_set()
+    model = dm.train(texts, labels, embed_cached("directed-train", texts), TRAIN_DOMAINS)
+    return model.save()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--write", action="store_true", help="also write guards/resources/directed.npz")
+    ap.add_argument("--grid", action="store_true", help="try other weights and centers too")
+    args = ap.parse_args()
+    setup()
+    print_machine()
+    from guards._topic import DIRECTED_CENTER, DIRECTED_WEIGHT
+
+    grid = [(DIRECTED_WEIGHT, DIRECTED_CENTER)]
+    if args.grid:
+        grid += [(w, c) for w in (0.75, 1.25, 1.5) for c in (-1.0, -0.5, 0.0)]
+    if args.write:
+        print(f"wrote {write()}")
+    measure(grid)
+
+
+if __name__ == "__main__":
+    main()

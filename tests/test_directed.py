@@ -1,0 +1,65 @@
+"""guards._directed: the shipped "question to an institution" model and its use by the topic guard."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guards import _directed as dm
+
+from ._domain import csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_fit_logistic_separates_and_balances_classes():
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(1.0, 0.3, (200, 3)), rng.normal(-1.0, 0.3, (20, 3))])
+    y = np.array([1.0] * 200 + [0.0] * 20)
+    w, b = dm.fit_logistic(x, y)
+    assert ((x @ w + b > 0) == (y > 0)).mean() > 0.97
+    assert abs(b) < 1.0  # class-balanced: 10 to 1 does not push the intercept far
+
+
+def test_the_shipped_model_loads_and_was_trained_on_the_current_tune_halves():
+    model = dm.load_directed()
+    assert model.weights.shape == (384,) and np.isfinite(model.weights).all()
+    assert "valle_alto" not in model.domains and len(model.domains) >= 20
+    sys.path.insert(0, str(ROOT / "bench"))
+    from directed import training_set  # noqa: E402  (bench/directed.py)
+
+    texts, labels, _ = training_set(model.domains)
+    assert dm.training_digest(texts, labels) == model.digest, \
+        "the probe sets changed since guards/resources/directed.npz was built: run `python bench/directed.py --write`"
+
+
+def test_a_model_for_another_embedder_is_refused(tmp_path, monkeypatch):
+    model = dm.load_directed()
+    other = dm.DirectedModel(model.weights, model.bias, "some other embedder", model.digest, model.domains)
+    path = other.save(tmp_path / "other.npz")
+    with pytest.raises(ValueError, match="another|trained on"):
+        dm.load_directed.__wrapped__(path)
+
+
+def test_questions_to_an_institution_score_above_general_requests(retriever):
+    model = dm.load_directed()
+    to_us = ["¿cuánto cuesta la matrícula?", "horario del sábado?", "do you have evening classes?"]
+    general = ["¿cuál es la capital de Francia?", "write me a poem about the sea", "¿por qué se produce la miopía?"]
+    lo = min(model.score(retriever.embed(t)) for t in to_us)
+    hi = max(model.score(retriever.embed(t)) for t in general)
+    assert lo > hi, (lo, hi)
+
+
+def test_the_topic_guard_adds_the_directed_offset(retriever, monkeypatch):
+    import guards._topic as topic
+
+    guard = topic.TopicGuard(retriever)
+    plain = topic.TopicGuard(retriever, directed=None)
+    assert guard.directed is not None and plain.directed is None
+    text = "¿por qué se produce la miopía?"
+    assert guard.probability(text)[0] < plain.probability(text)[0]
+    monkeypatch.setattr(topic, "DIRECTED_WEIGHT", 0.0)
+    assert guard.probability(text)[0] == pytest.approx(plain.probability(text)[0])
