@@ -72,6 +72,9 @@ INSTITUTIONS = {
     "motores_inti": "el Taller Motores Inti de Cajamarca, taller mecánico y tienda de repuestos",
     "mirador": "Ópticas Mirador, una cadena de ópticas y centros de examen visual de Tacna",
     "killa": "la Academia de Belleza Killa de Chimbote, con su salón de prácticas",
+    "wiracocha": "la Biblioteca y Centro Cultural Wiracocha de Moquegua",
+    "kallpavida": "el Centro de Fisioterapia KallpaVida de Pucallpa",
+    "codeandes": "el Instituto de Computación CodeAndes de Abancay",
 }
 
 

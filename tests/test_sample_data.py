@@ -17,7 +17,8 @@ def test_the_sample_domains_are_all_here():
     assert {"cenfobank", "mikhuy", "valle_alto", "wayra_rumi", "qorilazo", "santa_rosa", "tecsur",
             "sonrisa", "moche", "huellas", "chachani", "algarrobo", "qori_takiy",
             "winay", "wari_yaku", "itaya", "illari", "pequenos", "kotosh",
-            "sillar", "sumaq", "notaria", "motores_inti", "mirador", "killa"} <= set(DOMAINS)
+            "sillar", "sumaq", "notaria", "motores_inti", "mirador", "killa",
+            "wiracocha", "kallpavida", "codeandes"} <= set(DOMAINS)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
