@@ -118,7 +118,7 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
             continue
         core = tokens[i]
         if (2 <= len(core) <= 10 and core.isupper() and core.isalpha() and not no_case and i > 0
-                and plain(tokens[i - 1]) in BEFORE_ACRONYM
+                and plain(tokens[i - 1]) in BEFORE_ACRONYM and not tokens[i - 1].isupper()  # "POR FAVOR" shouts
                 and word not in COMMON_ACRONYMS and not names.knows([core])):
             found.append(core)
         i += 1
