@@ -92,8 +92,8 @@ DIRECTED_WEIGHT = 1.0
 DIRECTED_CENTER = -0.5
 """The topic logit gets ``DIRECTED_WEIGHT * (score - DIRECTED_CENTER)``, where ``score`` is the
 :mod:`guards._directed` logit that the prompt is a question to an institution.  Chosen on the tune
-halves with leave-one-domain-out scores (``python bench/directed.py --grid``): over 24 domains the topic
-guard alone accepts 21 more tune prompts and 33 more held-out ones, and refuses 61 and 77 more off-topic
+halves with leave-one-domain-out scores (``python bench/directed.py --grid``): over 27 domains the topic
+guard alone accepts 20 more tune prompts and 36 more held-out ones, and refuses 74 and 104 more off-topic
 ones (weights 0.75-1.5 and centers -1 to 0 trade one for the other)."""
 UNKNOWN_NAME_LOGIT = -2.0
 """Logit offset for a prompt that uses a proper name the CSV never mentions and does not address the
