@@ -307,3 +307,10 @@ def test_round5_blind_csv_answers_are_not_flagged():
     assert not check_no_direct_answer("¿Cada cuánto tiempo debo hacer mantenimiento?",
                                       "Recomendamos cambiar el aceite cada 5,000 km.")
     assert check_no_direct_answer("¿Cada cuánto tiempo debo hacer mantenimiento?", "Depende de su auto.")
+
+
+def test_a_channel_named_after_an_asked_value_is_not_asked_for():
+    from guards.checks import asked_values
+
+    assert asked_values("¿En qué horario responden el WhatsApp y los mensajes?") == ["schedule"]
+    assert asked_values("¿Cuál es el horario y el teléfono?") == ["schedule", "phone"]

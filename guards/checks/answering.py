@@ -130,6 +130,7 @@ _WH_ACCENTED = re.compile(r"(?i)\b(?:qu\u00e9|cu\u00e1l|cu\u00e1les|cu\u00e1nto|
 _WH_OPENING = re.compile(r"(?:^|[\u00bf\u00a1.,;:!?>\n]\s*)(que|cual|cuales|cuanto|cuanta|cuantos|cuantas|what|which)\b"
                          r"|\b(what|which)\b")
 _CLAUSE_END = re.compile(r"[?.!\n(]")
+_JOINED = re.compile(r"(?:\by|\be|\band|\bo|\bor|,|/)\s*(?:(?:el|la|los|las|su|sus|tu|tus|the|your)\s+)?$")
 _STRUCK = re.compile(r"~~[^~\n]{0,200}~~")
 _METHOD = re.compile(r"^\W*(?:como|donde|por que|para que|quien|quienes|how|where|why|who)\b(?!\s+much)")
 _HOW_TO = re.compile(r"^\W*(?:como|por que|para que|how|why)\b(?!\s+much)")
@@ -237,9 +238,10 @@ def asked_values(question: str) -> list[str]:
         found = [name for name in found if name not in ("address", "phone", "email")]
     bare = sum(1 for _ in words(q)) <= MAX_BARE_WORDS and not _VERB.search(q)
     scopes = [q] if polite or bare else _question_scopes(original, q)
-    if not _METHOD.match(q):
-        found += [name for name, pattern in WEAK.items()
-                  if name not in found and any(pattern.search(scope) for scope in scopes)]
+    if not _METHOD.match(q):  # after an asked value, a named one counts only when joined to it
+        found += [name for name, pattern in WEAK.items()  # "¿horario y teléfono?", not "¿en qué horario responden el WhatsApp?"
+                  if name not in found and any(m for scope in scopes for m in pattern.finditer(scope)
+                                               if not found or _JOINED.search(scope[:m.start()]))]
     if "date" not in found and "cu\u00e1ndo" in question.casefold():
         found.append("date")
     if "duration" in found and "price" in found and not re.search(r"cuest|cost|precio|pag|how much", q):
