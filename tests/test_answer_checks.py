@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from guards import Finding
-from guards.checks import (CHECKS, KINDS, FactIndex, check_no_direct_answer, check_refusal, check_unsupported_fact,
-                           run_checks)
+from guards.checks import CHECKS, KINDS, FactIndex, check_no_direct_answer, check_unsupported_fact, run_checks
 from harness._csvdata import load_qa_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -294,23 +293,3 @@ def test_probe_prompts_answered_by_their_row_are_not_flagged(domain, index):
         pytest.skip(f"no probe files for {domain} yet")
     assert not flagged, flagged[:5]
 
-
-def test_round5_blind_csv_answers_are_not_flagged():
-    """Three answers of the round-5 blind CSVs that the checks used to flag: liability is no refusal, a
-    quoted slogan with a comma is the CSV's own phrase, and a frequency may be a distance."""
-    assert not check_refusal("", "Si la montura está gastada, firmarás una conformidad porque no podemos "
-                                 "responder si se rompe durante el montaje.")
-    assert check_refusal("", "Lo siento, no podemos responderte eso.")
-    answer = 'Nuestro lema es "Tu motor, con la fuerza del sol".'
-    assert not check_unsupported_fact("¿Por qué se llama así?", answer, FactIndex.from_rows([answer]))
-    assert check_unsupported_fact("", '"Tu coche, con la fuerza del mar"', FactIndex.from_rows([answer]))
-    assert not check_no_direct_answer("¿Cada cuánto tiempo debo hacer mantenimiento?",
-                                      "Recomendamos cambiar el aceite cada 5,000 km.")
-    assert check_no_direct_answer("¿Cada cuánto tiempo debo hacer mantenimiento?", "Depende de su auto.")
-
-
-def test_a_channel_named_after_an_asked_value_is_not_asked_for():
-    from guards.checks import asked_values
-
-    assert asked_values("¿En qué horario responden el WhatsApp y los mensajes?") == ["schedule"]
-    assert asked_values("¿Cuál es el horario y el teléfono?") == ["schedule", "phone"]

@@ -1,0 +1,25 @@
+"""False flags the answer checks raised on answers of CSVs written blind, each mended in the check itself
+(the CSV-wide tests in ``tests/test_answer_checks.py`` run every shipped CSV; these pin the cases down)."""
+
+from __future__ import annotations
+
+from guards.checks import FactIndex, asked_values, check_no_direct_answer, check_refusal, check_unsupported_fact
+
+
+def test_round5_blind_csv_answers_are_not_flagged():
+    """Three answers of the round-5 blind CSVs that the checks used to flag: liability is no refusal, a
+    quoted slogan with a comma is the CSV's own phrase, and a frequency may be a distance."""
+    assert not check_refusal("", "Si la montura está gastada, firmarás una conformidad porque no podemos "
+                                 "responder si se rompe durante el montaje.")
+    assert check_refusal("", "Lo siento, no podemos responderte eso.")
+    answer = 'Nuestro lema es "Tu motor, con la fuerza del sol".'
+    assert not check_unsupported_fact("¿Por qué se llama así?", answer, FactIndex.from_rows([answer]))
+    assert check_unsupported_fact("", '"Tu coche, con la fuerza del mar"', FactIndex.from_rows([answer]))
+    assert not check_no_direct_answer("¿Cada cuánto tiempo debo hacer mantenimiento?",
+                                      "Recomendamos cambiar el aceite cada 5,000 km.")
+    assert check_no_direct_answer("¿Cada cuánto tiempo debo hacer mantenimiento?", "Depende de su auto.")
+
+
+def test_a_channel_named_after_an_asked_value_is_not_asked_for():
+    assert asked_values("¿En qué horario responden el WhatsApp y los mensajes?") == ["schedule"]
+    assert asked_values("¿Cuál es el horario y el teléfono?") == ["schedule", "phone"]
