@@ -75,6 +75,9 @@ INSTITUTIONS = {
     "wiracocha": "la Biblioteca y Centro Cultural Wiracocha de Moquegua",
     "kallpavida": "el Centro de Fisioterapia KallpaVida de Pucallpa",
     "codeandes": "el Instituto de Computación CodeAndes de Abancay",
+    "awana": "la Cooperativa Textil Awana Suyu de Ayaviri",
+    "mar_brava": "el Complejo Deportivo Municipal Mar Brava de Tumbes",
+    "titikaka": "Encomiendas Rápidas Titikaka Express de Juliaca",
 }
 
 
