@@ -13,8 +13,10 @@ shipped lists written for it,
   institutions, everyday requests, and hard ones that use alarming words in a
   protective, educational or figurative frame;
 
-plus the word model's lists (``safety_harmful.txt``, ``safety_benign.txt``);
-none is taken from a probe set.  The score is a class-balanced kernel ridge
+plus the word model's lists (``safety_harmful.txt``, ``safety_benign.txt``) and
+the *tune* halves of the sample domains' probe sets (``safety_train_probes_*.txt``,
+written by ``bench/safety_probes.py --write``, which also measures the gain
+leave-one-domain-out; held-out halves never enter).  The score is a class-balanced kernel ridge
 regression (a smooth nearest-neighbour vote), ``s(v) = sum_i alpha_i
 exp((v . x_i - 1) / TAU)``, made a probability by Platt scaling on
 cross-validated scores.  (A logistic regression on the same embeddings reached
@@ -51,9 +53,9 @@ from ._lexicon import RESOURCES
 
 log = logging.getLogger(__name__)
 
-HARMFUL = ("safety_train_harmful.txt", "safety_harmful.txt")
+HARMFUL = ("safety_train_harmful.txt", "safety_harmful.txt", "safety_train_probes_harmful.txt")
 """Harmful exemplar lists (the second one also trains the word model)."""
-BENIGN = ("safety_train_benign.txt", "safety_benign.txt")
+BENIGN = ("safety_train_benign.txt", "safety_benign.txt", "safety_train_probes_benign.txt")
 """Benign exemplar lists (likewise)."""
 SHIPPED = RESOURCES / "safety_train.npz"
 TAU = 0.2
