@@ -10,8 +10,8 @@ latency and the machine.  Run from the repository root::
 
 Methods: ``hybrid`` (what :class:`harness.Retriever` ranks by), ``hybrid-no-use``
 (the same without the Universal Sentence Encoder: e5 + BM25), ``use-only``
-(the two USE cosines, same weights), ``bm25-only``, ``embeddings-only`` (the
-three e5 views) and ``tfidf-questions``.  The TF-IDF baseline is cosine over questions only, with plain word tokens
+(the two USE cosines, weighted as in the fusion), ``bm25-only``, ``embeddings-only`` (the
+three e5 views, likewise) and ``tfidf-questions``.  The TF-IDF baseline is cosine over questions only, with plain word tokens
 (no stemming, no accents folded beyond lower-casing), written with numpy.
 """
 
@@ -69,9 +69,10 @@ def bench_domain(domain: str, cold: bool, show: str | None = None) -> None:
     methods = {
         "hybrid": lambda p: p.fused,
         "hybrid-no-use": lambda p: ret.profile(p.text, second=False).fused,  # the retriever's own e5 + BM25 ranking
-        "use-only": lambda p: f.w_use_q * p.use_q + f.w_use_a * p.use_a,
+        "use-only": lambda p: f.combine({"use_q": p.use_q, "use_a": p.use_a}),
         "bm25-only": lambda p: p.lexical,
-        "embeddings-only": lambda p: p.dense,
+        "embeddings-only": lambda p: f.combine({k: v for k, v in ret.signals(p.text, p.vector, False).items()
+                                                if k != "l"}),
     }
     results: dict[tuple[str, str], list[tuple[bool, bool]]] = {}
     latencies, scoring = [], []

@@ -20,7 +20,7 @@ _LAZY = {
     "TableGenerator": "._generator",
     "RetrievalGenerator": "._generator",
     "HFGenerator": "._generate", "GenerationConfig": "._generate",
-    "Retriever": "._retrieval", "Hit": "._retrieval",
+    "Retriever": "._retrieval", "Hit": "._retrieval", "Fusion": "._retrieval",
     "RunConfig": "._run", "run_main_job": "._run",
     "summarize": "._summary",
     "write_report": "._report",
@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._generator import BlankGenerator, Generator, RepeatGenerator, RetrievalGenerator, TableGenerator
     from ._prompt import PromptFormat
     from ._report import write_report
-    from ._retrieval import Hit, Retriever
+    from ._retrieval import Fusion, Hit, Retriever
     from ._run import RunConfig, run_main_job
     from ._summary import summarize
     from ._train import TrainResult, train

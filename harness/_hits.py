@@ -27,38 +27,78 @@ class Hit:
     score: float
 
 
+SIGNALS = ("q", "p", "a", "l", "use_q", "use_a")
+"""The per-row signals the fusion combines, in the order of :attr:`Fusion.z`
+and :attr:`Fusion.rank`: e5 cosine of the query with the question (both
+``query:``), with the question as a passage, with the answer; the lexical
+score; USE cosine with the question, with the answer."""
+
+
 @dataclass(frozen=True)
 class Fusion:
     """Weights of the score fusion (see the module docstring).
 
-    The e5 and lexical weights were chosen on the ``tune`` paraphrases of two
-    domains and sit on a broad plateau (+-0.1 on any weight moves top-1 by
-    about 1 %); the two USE weights on the ``tune`` paraphrases of three
-    (the middle of a plateau: 0.3-0.5 and 0.2-0.4 all gave a mean top-1 of
-    87.1-88.0 %, top-3 96.2-97.7 %, against 85.7 / 94.2 without USE).
+    ``fused[i] = sum_s z[s] * standardised(s)[i] + rank[s] / (1 + rank of row i by s)``
+    over the :data:`SIGNALS` ``s``: each signal counts by how far a row stands
+    above the others (in standard deviations) and by its place in that
+    signal's own ranking, so that a row two signals put first wins over one
+    that all put second.  ``z`` and ``rank`` are a conditional-logit fit (the
+    right row's softmax probability over the rows) on the ``tune``
+    paraphrases of 30 sample domains, refitted and measured leave-one-domain-out
+    by ``python bench/fusion.py``.
 
     Attributes:
-        w_q: query vs question, both embedded with the ``query:`` role.
-        w_p: query vs question embedded with the ``passage:`` role.
-        w_a: query vs answer (``passage:``).
-        w_l: weight of the normalised lexical score.
+        w_q: weight of the query-vs-question cosine (``query:`` role) in
+            :attr:`Profile.dense`, the e5 similarity the topic guard reads.
+        w_p: likewise, the question embedded as a passage.
+        w_a: likewise, the answer (``passage:``).
         w_grams: share of character-3-gram BM25 inside the lexical score
             (the rest is stemmed-word + glossary-concept BM25); 0 skips it.
         answer_weight: weight of answer text relative to the question text
             in BM25 (the question is counted ``1 / answer_weight`` times).
-        w_use_q: standardised USE query-vs-question cosine, relative to the
-            standardised e5 + lexical score (weight 1).
-        w_use_a: standardised USE query-vs-answer cosine, likewise.
+        z: weight of each standardised signal, in :data:`SIGNALS` order.
+        rank: weight of each signal's reciprocal rank, likewise.
     """
 
     w_q: float = 0.38
     w_p: float = 0.38
     w_a: float = 0.24
-    w_l: float = 0.06
     w_grams: float = 0.0
     answer_weight: float = 0.5
-    w_use_q: float = 0.4
-    w_use_a: float = 0.3
+    z: tuple[float, ...] = (0.04, 0.56, 0.86, 0.48, 0.55, 0.31)
+    rank: tuple[float, ...] = (0.35, 0.40, 0.43, 0.56, 0.49, 0.02)
+
+    def combine(self, signals: dict[str, np.ndarray], exclude: int | None = None) -> np.ndarray:
+        """The fused score of every row from the ``signals`` given (a missing
+        signal counts 0); ``exclude`` (a row index) is left out of every
+        standardisation and ranking and scores -1000."""
+        n = len(next(iter(signals.values())))
+        keep = np.ones(n, dtype=bool)
+        if exclude is not None:
+            keep[exclude] = False
+        fused = np.zeros(n)
+        for name, wz, wr in zip(SIGNALS, self.z, self.rank):
+            if name not in signals:
+                continue
+            s = np.where(keep, np.asarray(signals[name], dtype=np.float64), -np.inf)
+            ranks = np.empty(n)
+            ranks[np.argsort(-s, kind="stable")] = np.arange(n)
+            fused += wz * standardised(s, keep) + wr / (1.0 + ranks)
+        if exclude is not None:
+            fused[exclude] = -1e3
+        return fused
+
+
+def standardised(scores: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``scores`` minus their mean over ``keep``, over their sd there (0 where
+    ``keep`` is false, and everywhere when the kept rows all score the same)."""
+    out = np.zeros(len(scores))
+    if not keep.any():
+        return out
+    mean, sd = float(scores[keep].mean()), float(scores[keep].std())
+    if sd > 1e-9:
+        out[keep] = (scores[keep] - mean) / sd
+    return out
 
 
 @dataclass(frozen=True, eq=False)

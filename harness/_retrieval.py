@@ -18,11 +18,13 @@ after :func:`harness._lexical.clean` strips markup and shouting):
   glossary concepts (:mod:`harness._glossary`: "monthly fee" meets
   "mensualidad") over question + answer, question counted twice, divided by
   the best row's score so it lies in ``[0, 1]``;
-* ``base[i]``: a weighted sum of the three e5 cosines and the lexical score;
-* ``fused[i]``: ``z(base) + w_use_q z(use_q) + w_use_a z(use_a)``, where
-  ``z`` standardises a score over the rows for this query (mean 0, sd 1), so
-  that the two models' cosines, which spread differently, weigh as the
-  weights in :class:`Fusion` say.
+* ``dense[i]``: a weighted mean of the three e5 cosines (what the topic
+  guard reads);
+* ``fused[i]`` (the ranking): for each of those six signals, its value
+  standardised over the rows for this query (mean 0, sd 1, so that cosines
+  and BM25, which spread differently, weigh as the weights say) plus a bonus
+  for the row's place in that signal's own ranking, weighted as
+  :class:`Fusion` says (a conditional-logit fit, ``bench/fusion.py``).
 
 Row embeddings are cached in ``cache_dir()/retriever/<sha256>.npz`` (atomic
 write); query embeddings in a small in-memory LRU, so the guard chain and
@@ -43,9 +45,9 @@ from . import _lexical as lx
 from ._csvdata import QARow, load_qa_csv
 from ._embed import (MAX_EMBED_CHARS, VIEWS, cached_row_embeddings, get_embedder, get_use_embedder,
                      single_blas_thread)
-from ._hits import Fusion, Hit, Profile
+from ._hits import SIGNALS, Fusion, Hit, Profile
 
-__all__ = ["Fusion", "Hit", "Profile", "Retriever"]
+__all__ = ["SIGNALS", "Fusion", "Hit", "Profile", "Retriever"]
 
 
 class Retriever:
@@ -158,6 +160,22 @@ class Retriever:
         n = max(self._df.get(word, 0), self._df.get(lx.stem(word), 0))
         return float(np.log(2 * (len(self.rows) + 1) / (2 * n + 1)))
 
+    def signals(self, text: str, vector: np.ndarray | None = None, second: bool = True) -> dict[str, np.ndarray]:
+        """The :data:`SIGNALS` of ``text`` against every row (the USE ones only
+        when ``second``); ``vector`` is ``text``'s e5 embedding when known."""
+        vec = self.embed(text) if vector is None else vector
+        out = {k: self._v[k] @ vec for k in ("q", "p", "a")}
+        lex = self._bm_words.scores(lx.terms(text))
+        lex = lex / max(float(lex.max()), 1e-9)
+        if self._bm_grams is not None:
+            w, grams = self.fusion.w_grams, self._bm_grams.scores(lx.grams(text))
+            lex = (1 - w) * lex + w * grams / max(float(grams.max()), 1e-9)
+        out["l"] = lex
+        if second:
+            use = self.embed_use(text)
+            out.update(use_q=self._v["uq"] @ use, use_a=self._v["ua"] @ use)
+        return out
+
     @single_blas_thread
     def profile(self, text: str, exclude: int | None = None,
                 vector: np.ndarray | None = None, second: bool = True) -> Profile:
@@ -168,25 +186,15 @@ class Retriever:
         reads neither, uses it)."""
         f = self.fusion
         vec = self.embed(text) if vector is None else vector
-        cos = {k: self._v[k] @ vec for k in ("q", "p", "a")}
-        lex = self._bm_words.scores(lx.terms(text))
-        lex = lex / max(float(lex.max()), 1e-9)
-        if self._bm_grams is not None:
-            grams = self._bm_grams.scores(lx.grams(text))
-            lex = (1 - f.w_grams) * lex + f.w_grams * grams / max(float(grams.max()), 1e-9)
-        wd = f.w_q + f.w_p + f.w_a
-        dense = (f.w_q * cos["q"] + f.w_p * cos["p"] + f.w_a * cos["a"]) / wd
-        fused = _standard((wd * dense + f.w_l * lex) / (wd + f.w_l), exclude)
-        if second:
-            use = self.embed_use(text)
-            use_q, use_a = self._v["uq"] @ use, self._v["ua"] @ use
-            fused = fused + f.w_use_q * _standard(use_q, exclude) + f.w_use_a * _standard(use_a, exclude)
-        else:
-            use_q, use_a = np.zeros(len(self.rows), dtype=np.float32), np.zeros(len(self.rows), dtype=np.float32)
+        signals = self.signals(text, vec, second)
+        cos, lex = {k: signals[k] for k in ("q", "p", "a")}, signals["l"]
+        dense = (f.w_q * cos["q"] + f.w_p * cos["p"] + f.w_a * cos["a"]) / (f.w_q + f.w_p + f.w_a)
+        fused = f.combine(signals, exclude)
+        zero = np.zeros(len(self.rows), dtype=np.float32)
+        use_q, use_a = signals.get("use_q", zero), signals.get("use_a", zero)
         if exclude is not None:
             for arr in (cos["q"], cos["a"], dense, lex, use_q, use_a):
                 arr[exclude] = 0.0
-            fused[exclude] = -1e3
         words = tuple(dict.fromkeys(lx.words(text)))
         known = tuple(self.is_known(w, exclude) for w in words)
         unknown_idf = float(np.log(2 * (len(self.rows) + 1)))
@@ -213,18 +221,6 @@ class Retriever:
 
     def __len__(self) -> int:
         return len(self.rows)
-
-
-def _standard(scores: np.ndarray, exclude: int | None = None) -> np.ndarray:
-    """``scores`` standardised over the rows (``exclude`` left out of the
-    mean and sd); all zeros when every row scores the same."""
-    keep = np.ones(len(scores), dtype=bool)
-    if exclude is not None:
-        keep[exclude] = False
-    if not keep.any():
-        return np.zeros(len(scores))
-    mean, sd = float(scores[keep].mean()), float(scores[keep].std())
-    return (scores - mean) / sd if sd > 1e-9 else np.zeros(len(scores))
 
 
 def _row_docs(rows: Sequence[QARow], answer_weight: float) -> tuple[list[list[str]], list[list[str]]]:
