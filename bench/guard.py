@@ -78,6 +78,9 @@ INSTITUTIONS = {
     "awana": "la Cooperativa Textil Awana Suyu de Ayaviri",
     "mar_brava": "el Complejo Deportivo Municipal Mar Brava de Tumbes",
     "titikaka": "Encomiendas Rápidas Titikaka Express de Juliaca",
+    "jardines": "la Funeraria y Camposanto Jardines de la Paz del Mantaro de Huancayo",
+    "inti_watts": "Inti Watts Energía Solar de Ilo",
+    "altiplano": "la Residencia Universitaria Altiplano de Puno",
 }
 
 

@@ -18,7 +18,8 @@ def test_the_sample_domains_are_all_here():
             "sonrisa", "moche", "huellas", "chachani", "algarrobo", "qori_takiy",
             "winay", "wari_yaku", "itaya", "illari", "pequenos", "kotosh",
             "sillar", "sumaq", "notaria", "motores_inti", "mirador", "killa",
-            "wiracocha", "kallpavida", "codeandes", "awana", "mar_brava", "titikaka"} <= set(DOMAINS)
+            "wiracocha", "kallpavida", "codeandes", "awana", "mar_brava", "titikaka",
+            "jardines", "inti_watts", "altiplano"} <= set(DOMAINS)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

@@ -139,6 +139,9 @@ dirección?"), not a value it asks for."""
 _HOW_TO_KNOW = re.compile(r"^\W*(?:como|donde|how|where)\s+(?:se|puedo saber|puedo ver|puedo consultar|veo|consulto|"
                           r"averiguo|calculo|do i know|can i (?:find out|see|check|know)|do i find out|do i check)\b")
 """"¿Cómo sé cuánto pagaré?": it asks how to find the value out, not for the value."""
+_CAN_KNOW = re.compile(r"^\W*(?:puedo|podria|se puede|can i|could i)\s+(?:ver|saber|consultar|revisar|averiguar|"
+                       r"see|check|know|find out|track)\b")
+""""¿Puedo ver cuánto produce mi sistema desde el celular?": whether one can find the value out (yes/no)."""
 MAX_BARE_WORDS = 4
 # A verb makes a short question a yes/no one ("¿el precio incluye IGV?"), not a bare "¿precio?".
 _VERB = re.compile(r"\b(?:es|son|esta|estan|incluye|incluyen|tiene|tienen|hay|cambia|varia|aplica|cubre|vale|"
@@ -231,7 +234,7 @@ def asked_values(question: str) -> list[str]:
     original = original[len(folded) - len(q):]
     if _YES_NO.match(q) and not re.search(r"\bcuant|\bcual|\bhow much\b|\bwhat\b|\bwhich\b", q):
         return []
-    if _HOW_TO_KNOW.match(q):
+    if _HOW_TO_KNOW.match(q) or _CAN_KNOW.match(q):
         return []
     found = [name for name, pattern in STRONG.items() if pattern.search(q)]
     if _HOW_TO.match(q):
