@@ -2,8 +2,7 @@
 
 Training set (:func:`training_set`): the questions of every sample CSV and the *tune* halves of its
 paraphrase and hard-benign probe sets (label 1); the built-in generic off-topic prompts
-and the *tune* halves of the off-topic probe sets (label 0).  ``valle_alto`` (kept blind) and any
-domain not in :data:`TRAIN_DOMAINS` stay out.
+and the *tune* halves of the off-topic probe sets (label 0).  The :data:`BLIND` domains stay out.
 
 Measurement, leave-one-domain-out: for each training domain, a model fitted without it scores that
 domain's accept prompts and off-topic prompts (both halves): the AUC says how well it ranks them; then
@@ -34,7 +33,9 @@ ACCEPT = ("paraphrase", "hard_benign", "odd_format")
 TRAIN_ACCEPT = ("paraphrase", "hard_benign")
 """Odd-format prompts stay out of training: their markup and spacing taught the model that odd-looking
 text is a customer's question, and text spaced out letter by letter then scored as one."""
-BLIND = ("valle_alto",)
+BLIND = ("valle_alto", "jardines", "inti_watts", "altiplano")
+"""Kept out of every shipped model: valle_alto (written blind, never tuned on) and round 8 (thirteenth
+session), so that the final code has domains it never learnt from."""
 TRAIN_DOMAINS = tuple(d for d in DOMAINS if d not in BLIND)
 
 
@@ -74,7 +75,8 @@ def measure(grid: list[tuple[float, float]]) -> None:
     aucs = []
     for d in TRAIN_DOMAINS:
         keep = owner != d
-        w, b = dm.fit_logistic(dm.SCALE * vecs[keep].astype(np.float64), y[keep].astype(float), dm.L2)
+        x = vecs[keep].astype(np.float16).astype(np.float32)
+        model = dm.DirectedModel(x, dm.fit(x, y[keep]), "", "", ())
         guard = TopicGuard(Retriever.from_csv(ROOT / "data" / f"{d}.csv"), directed=None)
         scores = {k: [] for k in (*ACCEPT, "off_topic")}
         for kind in scores:
@@ -82,7 +84,7 @@ def measure(grid: list[tuple[float, float]]) -> None:
                 verdict = guard.check(p.prompt)
                 by_model = "p=" in verdict.reason and "adds an off-topic" not in verdict.reason
                 prob, prof, _ = guard.probability(p.prompt)
-                score = float(dm.SCALE * (w @ prof.vector) + b)
+                score = model.score(prof.vector)
                 scores[kind].append(score)
                 logit = math.log(max(prob, 1e-9) / max(1 - prob, 1e-9))
                 thr = guard.calibration.threshold
@@ -119,6 +121,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--write", action="store_true", help="also write guards/resources/directed.npz")
     ap.add_argument("--grid", action="store_true", help="try other weights and centers too")
+    ap.add_argument("--weights", type=float, nargs="*", default=[1.0, 2.0, 3.0], help="weights --grid tries")
+    ap.add_argument("--centers", type=float, nargs="*", default=[-0.25, 0.0, 0.25], help="centers --grid tries")
     args = ap.parse_args()
     setup()
     print_machine()
@@ -126,7 +130,7 @@ def main() -> None:
 
     grid = [(DIRECTED_WEIGHT, DIRECTED_CENTER)]
     if args.grid:
-        grid += [(w, c) for w in (0.75, 1.25, 1.5) for c in (-1.0, -0.5, 0.0)]
+        grid += [(w, c) for w in args.weights for c in args.centers if (w, c) != grid[0]]
     if args.write:
         print(f"wrote {write()}")
     measure(grid)

@@ -1,4 +1,4 @@
-"""Is a prompt a question *to an institution*, whatever the institution? A shipped linear model.
+"""Is a prompt a question *to an institution*, whatever the institution? A shipped kernel model.
 
 The topic guard's own model is fitted on one CSV and compares a prompt with
 its rows, so a near-domain prompt ("¿por qué se produce la miopía?" to an
@@ -6,10 +6,11 @@ optician, "¿cuánto cobra un gasfitero?" to a water utility) that shares the
 CSV's words looks in-domain to it.  What tells them apart does not depend on
 the domain: a customer asks an institution about its services, prices,
 hours, rules and their own case; an off-topic prompt asks for general facts,
-advice, other businesses or a task.  :class:`DirectedModel` is a logistic
-model over the e5 query embedding (the retriever's cached vector, so it costs
-one dot product) that scores that, trained once, across many kinds of
-institution, on
+advice, other businesses or a task.  :class:`DirectedModel` is a kernel
+ridge regression onto +-1 over the e5 query embedding (the retriever's
+cached vector; the same class-balanced fit as the safety classifier's,
+:func:`guards._safety_embed.fit_kernel`, with a narrower kernel, :data:`TAU`),
+trained once, across many kinds of institution, on
 
 * positives: the sample CSVs' questions and the *tune* halves of their
   paraphrase and hard-benign probe sets (not the odd-format ones: their
@@ -22,9 +23,11 @@ institution, on
 never on a held-out half, and never on a domain kept blind (``valle_alto``).
 ``bench/directed.py`` builds ``guards/resources/directed.npz`` and measures the
 model leave-one-domain-out: trained without a domain, it ranks that domain's
-accept prompts above its off-topic ones with a mean AUC of 0.959 over 27 domains.  The
-topic guard adds :data:`guards._topic.DIRECTED_WEIGHT` times the score (a
-logit, minus :data:`guards._topic.DIRECTED_CENTER`) to its own logit.
+accept prompts above its off-topic ones with a mean AUC of 0.98 (a logistic
+model on the same data, shipped before: 0.954).  The topic guard adds
+:data:`guards._topic.DIRECTED_WEIGHT` times the score (about +1 for a
+customer's question, -1 for anything else, minus
+:data:`guards._topic.DIRECTED_CENTER`) to its own logit.
 """
 
 from __future__ import annotations
@@ -41,12 +44,8 @@ from harness._embed import get_embedder
 from harness._io import save_npz
 
 SHIPPED = Path(__file__).with_name("resources") / "directed.npz"
-L2 = 1.0
-"""Ridge penalty of the fit (on vectors scaled by :data:`SCALE`)."""
-SCALE = 3.0
-"""The embeddings are unit vectors; scaling them by 3 is the same as a 9x weaker ridge penalty (chosen in a
-one-off leave-one-domain-out trial on 24 domains, odd-format prompts then among the positives: mean AUC 0.961
-against 0.953 for 1)."""
+TAU = 0.1
+"""Kernel width on cosine similarity (leave-one-domain-out on 15 domains: mean AUC 0.982 at 0.1)."""
 
 
 def training_digest(texts: Sequence[str], labels: Sequence[int]) -> str:
@@ -57,31 +56,34 @@ def training_digest(texts: Sequence[str], labels: Sequence[int]) -> str:
     return h.hexdigest()[:32]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DirectedModel:
-    """A linear score of how much an e5 query vector reads as a question to an institution.
+    """A kernel score of how much an e5 query vector reads as a question to an institution.
 
     Attributes:
-        weights: one per embedding dimension (on vectors scaled by :data:`SCALE`).
-        bias: the intercept.
+        vectors: the training embeddings, shape ``(n, 384)``.
+        alpha: the dual weight of each.
         embedder: the embedder the vectors come from (a model for another one is refused).
         digest: :func:`training_digest` of the training set.
         domains: the sample domains whose data it was trained on.
     """
 
-    weights: np.ndarray
-    bias: float
+    vectors: np.ndarray
+    alpha: np.ndarray
     embedder: str
     digest: str
     domains: tuple[str, ...]
 
     def score(self, vector: np.ndarray) -> float:
-        """The logit that ``vector`` (a unit e5 query embedding) is a question to an institution."""
-        return float(SCALE * (self.weights @ vector) + self.bias)
+        """About +1 when ``vector`` (a unit e5 query embedding) reads as a question to an institution,
+        -1 when not (products in blocks of 256 rows: one big one makes OpenBLAS threads wait)."""
+        v = np.asarray(vector, dtype=np.float32)
+        sims = np.concatenate([self.vectors[i:i + 256] @ v for i in range(0, len(self.vectors), 256)])
+        return float(np.exp((sims - 1.0) / TAU) @ self.alpha)
 
     def save(self, path: Path = SHIPPED) -> Path:
-        save_npz(path, w=self.weights.astype(np.float32), b=np.array(self.bias), embedder=np.array(self.embedder),
-                 digest=np.array(self.digest), domains=np.array(list(self.domains)))
+        save_npz(path, v=self.vectors.astype(np.float16), alpha=self.alpha.astype(np.float32),
+                 embedder=np.array(self.embedder), digest=np.array(self.digest), domains=np.array(list(self.domains)))
         return path
 
 
@@ -105,19 +107,27 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50)
     return w[:-1], float(w[-1])
 
 
+def fit(vectors: np.ndarray, labels: Sequence[int]) -> np.ndarray:
+    """Dual weights of the kernel model on ``vectors`` (rounded to float16, as shipped) and ``labels``."""
+    from ._safety_embed import fit_kernel
+
+    x = np.asarray(vectors, dtype=np.float16).astype(np.float32)
+    return fit_kernel(x, np.asarray(labels, dtype=float), TAU).astype(np.float32)
+
+
 def train(texts: Sequence[str], labels: Sequence[int], vectors: np.ndarray,
           domains: Sequence[str] = ()) -> DirectedModel:
     """Fit the model on ``vectors`` (the e5 query embeddings of ``texts``) and ``labels`` (1 = to an institution)."""
-    w, b = fit_logistic(SCALE * np.asarray(vectors, dtype=np.float64), np.asarray(labels, dtype=float), L2)
-    return DirectedModel(w.astype(np.float32), b, get_embedder().name, training_digest(texts, labels), tuple(domains))
+    x = np.asarray(vectors, dtype=np.float16).astype(np.float32)
+    return DirectedModel(x, fit(x, labels), get_embedder().name, training_digest(texts, labels), tuple(domains))
 
 
 @lru_cache(maxsize=1)
 def load_directed(path: Path = SHIPPED) -> DirectedModel:
     """The shipped model; raises when it is missing or was trained on another embedder's vectors."""
     with np.load(path) as z:
-        model = DirectedModel(z["w"].astype(np.float32), float(z["b"]), str(z["embedder"]), str(z["digest"]),
-                              tuple(str(d) for d in z["domains"]))
+        model = DirectedModel(z["v"].astype(np.float32), z["alpha"].astype(np.float32), str(z["embedder"]),
+                              str(z["digest"]), tuple(str(d) for d in z["domains"]))
     if model.embedder != get_embedder().name:
         raise ValueError(f"{path} was trained on {model.embedder!r} vectors, not {get_embedder().name!r}: "
                          "rebuild it with `python bench/directed.py --write`")

@@ -131,15 +131,15 @@ def _key(text: str) -> str:  # names a text's vector in a model file
     return hashlib.sha256(_clean(text).encode()).hexdigest()[:16]
 
 
-def kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``exp((a . b - 1) / TAU)`` for unit vectors (1 when identical)."""
-    return np.exp((np.atleast_2d(a) @ np.atleast_2d(b).T - 1.0) / TAU)
+def kernel(a: np.ndarray, b: np.ndarray, tau: float = TAU) -> np.ndarray:
+    """``exp((a . b - 1) / tau)`` for unit vectors (1 when identical)."""
+    return np.exp((np.atleast_2d(a) @ np.atleast_2d(b).T - 1.0) / tau)
 
 
-def fit_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def fit_kernel(x: np.ndarray, y: np.ndarray, tau: float = TAU) -> np.ndarray:
     """Dual weights of the class-balanced kernel ridge regression onto +-1."""
     w = np.where(y > 0, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    return np.linalg.solve(w[:, None] * kernel(x, x) + LAM * np.eye(len(y)), w * (2 * y - 1))
+    return np.linalg.solve(w[:, None] * kernel(x, x, tau) + LAM * np.eye(len(y)), w * (2 * y - 1))
 
 
 def out_of_fold(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -88,13 +88,15 @@ Chosen on the tune halves of 13 domains (``bench/topic_guard.py``): without them
 were accepted 93 % against Spanish 98 %, English off-topic prompts refused 95 % against Spanish 81 %;
 with them tune accepts 1443 -> 1448 and off-topic refusals 557 -> 565 of 655 (model-decided prompts;
 0.4-1.0 and -0.3 to -0.5 give the same within 4 prompts)."""
-DIRECTED_WEIGHT = 1.0
-DIRECTED_CENTER = -0.5
+DIRECTED_WEIGHT = 5.0
+DIRECTED_CENTER = 0.0
 """The topic logit gets ``DIRECTED_WEIGHT * (score - DIRECTED_CENTER)``, where ``score`` is the
-:mod:`guards._directed` logit that the prompt is a question to an institution.  Chosen on the tune
-halves with leave-one-domain-out scores (``python bench/directed.py --grid``): over 27 domains the topic
-guard alone accepts 20 more tune prompts and 36 more held-out ones, and refuses 74 and 104 more off-topic
-ones (weights 0.75-1.5 and centers -1 to 0 trade one for the other)."""
+:mod:`guards._directed` kernel score (about +1 for a question to an institution, -1 for anything else).
+Chosen on the tune halves with leave-one-domain-out scores (``python bench/directed.py --grid``): over 30
+domains the topic guard alone, tune halves, accepts 98.7 % of paraphrases (97.9 without the model),
+98.6 % of hard-benign (94.6) and 98.6 % of odd-format prompts (98.1), and refuses 87.9 % of off-topic ones
+(79.3); weight 7 or 10 refuses 89.6 or 90.8 % and accepts 98.1 or 97.7 % of paraphrases, a higher centre
+trades likewise."""
 UNKNOWN_NAME_LOGIT = -2.0
 """Logit offset for a prompt that uses a proper name the CSV never mentions and does not address the
 institution (:func:`guards._mentions.unknown_names`: "el router Movistar", "la tarifa de Sedacusco").

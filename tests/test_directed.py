@@ -24,10 +24,21 @@ def test_fit_logistic_separates_and_balances_classes():
     assert abs(b) < 1.0  # class-balanced: 10 to 1 does not push the intercept far
 
 
+def test_kernel_fit_separates_and_scores_about_plus_minus_one():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(2, 384))
+    x = np.vstack([c + 0.2 * rng.normal(size=(30, 384)) for c in centres])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = np.array([1] * 30 + [0] * 30)
+    model = dm.DirectedModel(x.astype(np.float32), dm.fit(x, y), "e5", "", ())
+    scores = np.array([model.score(v) for v in x])
+    assert (scores[:30] > 0.5).all() and (scores[30:] < -0.5).all()
+
+
 def test_the_shipped_model_loads_and_was_trained_on_the_current_tune_halves():
     model = dm.load_directed()
-    assert model.weights.shape == (384,) and np.isfinite(model.weights).all()
-    assert "valle_alto" not in model.domains and len(model.domains) >= 20
+    assert model.vectors.shape == (len(model.alpha), 384) and np.isfinite(model.alpha).all()
+    assert not {"valle_alto", "jardines", "inti_watts", "altiplano"} & set(model.domains) and len(model.domains) >= 20
     sys.path.insert(0, str(ROOT / "bench"))
     from directed import training_set  # noqa: E402  (bench/directed.py)
 
@@ -38,7 +49,7 @@ def test_the_shipped_model_loads_and_was_trained_on_the_current_tune_halves():
 
 def test_a_model_for_another_embedder_is_refused(tmp_path, monkeypatch):
     model = dm.load_directed()
-    other = dm.DirectedModel(model.weights, model.bias, "some other embedder", model.digest, model.domains)
+    other = dm.DirectedModel(model.vectors, model.alpha, "some other embedder", model.digest, model.domains)
     path = other.save(tmp_path / "other.npz")
     with pytest.raises(ValueError, match="another|trained on"):
         dm.load_directed.__wrapped__(path)
