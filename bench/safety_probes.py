@@ -87,7 +87,7 @@ def measure() -> None:
 
     hand = {label: [t for name in names if name not in FILES.values() for t, _ in se.read_exemplars(name)]
             for label, names in (("harmful", se.HARMFUL), ("benign", se.BENIGN))}
-    base_x = np.concatenate([embed("safety-lists", hand["harmful"] + hand["benign"])])
+    base_x = embed("safety-lists", hand["harmful"] + hand["benign"])
     base_y = np.r_[np.ones(len(hand["harmful"])), np.zeros(len(hand["benign"]))]
     vec = {(d, s, label): embed(f"safety-{d}-{s}-{label}", [t for t, _ in rows])
            for d in TRAIN_DOMAINS for s in ("tune", "heldout")
