@@ -2,7 +2,7 @@
 
 For every paraphrase probe that names its CSV row, the retriever's six signals against every row
 (:meth:`harness.Retriever.signals`) become, per signal, the standardised value and the reciprocal rank
-(exactly what :meth:`Fusion.combine` weighs).  The weights are a conditional logit: they maximise the
+(:func:`harness._hits.features`, what :meth:`Fusion.combine` weighs).  The weights are a conditional logit: they maximise the
 softmax probability of the right row, summed over the ``tune`` paraphrases of every domain, with a
 small L2 penalty (Newton's method; the problem is convex).
 
@@ -31,24 +31,9 @@ from _common import DOMAINS, print_machine, read_probe_prompts, setup  # noqa: E
 L2 = 0.01
 
 
-def features(signals: dict[str, np.ndarray]) -> np.ndarray:
-    """Rows x (standardised signal, reciprocal rank) for each of SIGNALS, in Fusion's order."""
-    from harness._hits import SIGNALS, standardised
-
-    n = len(signals["q"])
-    keep = np.ones(n, dtype=bool)
-    z, rr = [], []
-    for name in SIGNALS:
-        s = np.asarray(signals[name], dtype=np.float64)
-        ranks = np.empty(n)
-        ranks[np.argsort(-s, kind="stable")] = np.arange(n)
-        z.append(standardised(s, keep))
-        rr.append(1.0 / (1.0 + ranks))
-    return np.column_stack(z + rr)
-
-
 def collect(domains) -> dict[str, list[tuple[np.ndarray, int, str]]]:
     """``{domain: [(features, index of the right row, split), ...]}`` over its paraphrase probes."""
+    from harness._hits import features
     from harness._retrieval import Retriever
 
     out = {}

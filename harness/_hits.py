@@ -16,9 +16,10 @@ class Hit:
         question: the CSV question.
         answer: the CSV answer.
         row: spreadsheet row number (header = 1, first pair = 2).
-        score: fused score (:attr:`Profile.fused`): higher is better; how many
-            standard deviations the row stands above the CSV's average row for
-            this query, about -3..8.
+        score: fused score (:attr:`Profile.fused`): higher is better; mostly how
+            many standard deviations the row stands above the CSV's average row
+            for this query, weighted over the signals, plus its rank bonus
+            (about -5..10).
     """
 
     question: str
@@ -72,21 +73,30 @@ class Fusion:
         """The fused score of every row from the ``signals`` given (a missing
         signal counts 0); ``exclude`` (a row index) is left out of every
         standardisation and ranking and scores -1000."""
-        n = len(next(iter(signals.values())))
-        keep = np.ones(n, dtype=bool)
-        if exclude is not None:
-            keep[exclude] = False
-        fused = np.zeros(n)
-        for name, wz, wr in zip(SIGNALS, self.z, self.rank):
-            if name not in signals:
-                continue
-            s = np.where(keep, np.asarray(signals[name], dtype=np.float64), -np.inf)
-            ranks = np.empty(n)
-            ranks[np.argsort(-s, kind="stable")] = np.arange(n)
-            fused += wz * standardised(s, keep) + wr / (1.0 + ranks)
+        fused = features(signals, exclude) @ np.array([*self.z, *self.rank], dtype=np.float64)
         if exclude is not None:
             fused[exclude] = -1e3
         return fused
+
+
+def features(signals: dict[str, np.ndarray], exclude: int | None = None) -> np.ndarray:
+    """What :meth:`Fusion.combine` weighs: rows x (each of :data:`SIGNALS`
+    standardised, then each one's reciprocal rank ``1 / (1 + rank)``); zeros
+    for a signal not given; ``exclude`` is left out of both."""
+    n = len(next(iter(signals.values())))
+    keep = np.ones(n, dtype=bool)
+    if exclude is not None:
+        keep[exclude] = False
+    out = np.zeros((n, 2 * len(SIGNALS)))
+    for j, name in enumerate(SIGNALS):
+        if name not in signals:
+            continue
+        s = np.where(keep, np.asarray(signals[name], dtype=np.float64), -np.inf)
+        ranks = np.empty(n)
+        ranks[np.argsort(-s, kind="stable")] = np.arange(n)
+        out[:, j] = standardised(s, keep)
+        out[:, len(SIGNALS) + j] = 1.0 / (1.0 + ranks)
+    return out
 
 
 def standardised(scores: np.ndarray, keep: np.ndarray) -> np.ndarray:
