@@ -23,8 +23,8 @@ trained once, across many kinds of institution, on
 never on a held-out half, and never on a domain kept blind (``valle_alto``).
 ``bench/directed.py`` builds ``guards/resources/directed.npz`` and measures the
 model leave-one-domain-out: trained without a domain, it ranks that domain's
-accept prompts above its off-topic ones with a mean AUC of 0.98 (a logistic
-model on the same data, shipped before: 0.954).  The topic guard adds
+accept prompts above its off-topic ones with a mean AUC of 0.983 over 30
+domains (the logistic model shipped before: 0.959 over 27).  The topic guard adds
 :data:`guards._topic.DIRECTED_WEIGHT` times the score (about +1 for a
 customer's question, -1 for anything else, minus
 :data:`guards._topic.DIRECTED_CENTER`) to its own logit.
@@ -45,7 +45,8 @@ from harness._io import save_npz
 
 SHIPPED = Path(__file__).with_name("resources") / "directed.npz"
 TAU = 0.1
-"""Kernel width on cosine similarity (leave-one-domain-out on 15 domains: mean AUC 0.982 at 0.1)."""
+"""Kernel width on cosine similarity (one value tried, in a one-off leave-one-domain-out trial on 15 domains:
+mean AUC 0.982, against 0.954 for the logistic model on the same domains; not tuned)."""
 
 
 def training_digest(texts: Sequence[str], labels: Sequence[int]) -> str:
