@@ -55,7 +55,7 @@ def probe_exemplars(domains=TRAIN_DOMAINS, split: str = "tune") -> dict[str, lis
 
 
 def _held_out() -> set[str]:
-    return {" ".join(p.prompt.split()) for d in (*DOMAINS, *TRAIN_DOMAINS) for kind in (*HARMFUL_KINDS, *BENIGN_KINDS)
+    return {" ".join(p.prompt.split()) for d in DOMAINS for kind in (*HARMFUL_KINDS, *BENIGN_KINDS)
             for p in read_probe_prompts(d, kind) if p.split != "tune"}
 
 

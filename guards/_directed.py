@@ -9,7 +9,7 @@ hours, rules and their own case; an off-topic prompt asks for general facts,
 advice, other businesses or a task.  :class:`DirectedModel` is a kernel
 ridge regression onto +-1 over the e5 query embedding (the retriever's
 cached vector; the same class-balanced fit as the safety classifier's,
-:func:`guards._safety_embed.fit_kernel`, with a narrower kernel, :data:`TAU`),
+:func:`guards._kernel.fit_kernel`, with a narrower kernel, :data:`TAU`),
 trained once, across many kinds of institution, on
 
 * positives: the sample CSVs' questions and the *tune* halves of their
@@ -42,6 +42,8 @@ import numpy as np
 
 from harness._embed import get_embedder
 from harness._io import save_npz
+
+from ._kernel import fit_kernel, kernel_score
 
 SHIPPED = Path(__file__).with_name("resources") / "directed.npz"
 TAU = 0.1
@@ -76,11 +78,8 @@ class DirectedModel:
     domains: tuple[str, ...]
 
     def score(self, vector: np.ndarray) -> float:
-        """About +1 when ``vector`` (a unit e5 query embedding) reads as a question to an institution,
-        -1 when not (products in blocks of 256 rows: one big one makes OpenBLAS threads wait)."""
-        v = np.asarray(vector, dtype=np.float32)
-        sims = np.concatenate([self.vectors[i:i + 256] @ v for i in range(0, len(self.vectors), 256)])
-        return float(np.exp((sims - 1.0) / TAU) @ self.alpha)
+        """About +1 when ``vector`` (a unit e5 query embedding) reads as a question to an institution, -1 when not."""
+        return kernel_score(self.vectors, self.alpha, vector, TAU)
 
     def save(self, path: Path = SHIPPED) -> Path:
         save_npz(path, v=self.vectors.astype(np.float16), alpha=self.alpha.astype(np.float32),
@@ -109,11 +108,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50)
 
 
 def fit(vectors: np.ndarray, labels: Sequence[int]) -> np.ndarray:
-    """Dual weights of the kernel model on ``vectors`` (rounded to float16, as shipped) and ``labels``."""
-    from ._safety_embed import fit_kernel
-
-    x = np.asarray(vectors, dtype=np.float16).astype(np.float32)
-    return fit_kernel(x, np.asarray(labels, dtype=float), TAU).astype(np.float32)
+    """Dual weights of the kernel model on ``vectors`` (as shipped: rounded to float16) and ``labels``."""
+    return fit_kernel(np.asarray(vectors, dtype=np.float32), np.asarray(labels, dtype=float), TAU).astype(np.float32)
 
 
 def train(texts: Sequence[str], labels: Sequence[int], vectors: np.ndarray,

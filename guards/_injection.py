@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._lexicon import Family, compile_families, load_json
-from ._normalize import fold, normalize
+from ._normalize import ENCODINGS, fold, normalize
 from ._safety import SafetyGuard
 from ._types import Verdict
 
@@ -58,8 +58,7 @@ GAME = re.compile(r"role[- ]?play|juego de rol|juguemos|vamos a jugar|let'?s pla
 """Role-play evidence that frames a game (not "pretending to be from your bank"): harm words inside it count."""
 MAX_CHARS = 4000
 """Longer messages are refused: nobody asks an FAQ bot 4 000 characters."""
-ENCODED_FLAGS = frozenset({"base64", "hex", "percent", "escapes", "rot13", "reversed", "tag_chars", "separators",
-                           "spaced", "split"})
+ENCODED_FLAGS = frozenset({*ENCODINGS, "separators", "spaced", "split"})
 HIDDEN_FLAGS = frozenset({"zero_width", "bidi", "homoglyph", "control_chars", "surrogates"})
 
 _ASSIGN = re.compile(r"\b[a-z_]\w{0,15}\s*(?:=|:=)\s*[\"'`]")

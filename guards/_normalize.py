@@ -35,12 +35,15 @@ from dataclasses import dataclass
 from ._decode import guesses
 from ._lexicon import fold, homoglyphs
 
-__all__ = ["DECODE_CHARS", "MAX_CHARS", "Normalized", "fold", "normalize"]
+__all__ = ["DECODE_CHARS", "ENCODINGS", "MAX_CHARS", "Normalized", "fold", "normalize"]
 
 MAX_CHARS = 100_000
 """Longer input is cut to this many characters before anything else."""
 DECODE_CHARS = 20_000
 """The guessing decoders (base64, ROT13, reversal...) read this much at most."""
+ENCODINGS = ("base64", "hex", "percent", "escapes", "rot13", "reversed", "tag_chars")
+"""Flags of text encoded to hide it, each with a decoded view; a new decoder's flag goes here, and both the
+injection and the safety check count it."""
 
 
 @dataclass(frozen=True)

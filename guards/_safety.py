@@ -66,7 +66,7 @@ from dataclasses import dataclass, replace
 from harness._embed import single_blas_thread
 
 from ._lexicon import any_search
-from ._normalize import fold, normalize
+from ._normalize import ENCODINGS, fold, normalize
 from ._safety_embed import Embed, HarmClassifier, embed_text, load_classifier
 from ._safety_model import HarmModel, load_model
 from ._safety_rules import PARTICIPLE, PREFIX_CHARS, TURN, SafetyRules, clause_before, last_end, load_rules
@@ -240,8 +240,7 @@ class SafetyGuard:
         norm = normalize(text)
         best = self.judge(fold(norm.text))
         if best.risk < THRESHOLD:
-            decoders = [f for f in norm.flags if f in ("base64", "hex", "percent", "escapes", "rot13", "reversed",
-                                                       "leet", "tag_chars", "spaced", "separators")]
+            decoders = [f for f in norm.flags if f in (*ENCODINGS, "leet", "spaced", "separators")]
             label = "+".join(decoders) or "decoded"
             for view in norm.decoded:
                 found = self.judge(fold(view))

@@ -49,6 +49,7 @@ from typing import Callable
 
 import numpy as np
 
+from ._kernel import LAM, fit_kernel, kernel, kernel_score, similarities
 from ._lexicon import RESOURCES
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,6 @@ BENIGN = ("safety_train_benign.txt", "safety_benign.txt", "safety_train_probes_b
 SHIPPED = RESOURCES / "safety_train.npz"
 TAU = 0.2
 """Kernel width on cosine similarity (chosen by cross-validation, 0.1-0.5 is a plateau)."""
-LAM = 0.01  # ridge penalty of the kernel regression
 TARGET_FPR = 0.02
 """Share of benign exemplars (out of fold) the refusal threshold may refuse."""
 AGREE_FPR = (0.25, 0.10)
@@ -131,24 +131,13 @@ def _key(text: str) -> str:  # names a text's vector in a model file
     return hashlib.sha256(_clean(text).encode()).hexdigest()[:16]
 
 
-def kernel(a: np.ndarray, b: np.ndarray, tau: float = TAU) -> np.ndarray:
-    """``exp((a . b - 1) / tau)`` for unit vectors (1 when identical)."""
-    return np.exp((np.atleast_2d(a) @ np.atleast_2d(b).T - 1.0) / tau)
-
-
-def fit_kernel(x: np.ndarray, y: np.ndarray, tau: float = TAU) -> np.ndarray:
-    """Dual weights of the class-balanced kernel ridge regression onto +-1."""
-    w = np.where(y > 0, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    return np.linalg.solve(w[:, None] * kernel(x, x, tau) + LAM * np.eye(len(y)), w * (2 * y - 1))
-
-
 def out_of_fold(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Cross-validated kernel score of each exemplar (its own fold held out;
     folds are contiguous blocks of lines dealt round-robin)."""
     fold, out = (np.arange(len(y)) // BLOCK) % FOLDS, np.zeros(len(y))
     for k in range(FOLDS):
         test = fold == k
-        out[test] = kernel(x[test], x[~test]) @ fit_kernel(x[~test], y[~test])
+        out[test] = kernel(x[test], x[~test], TAU) @ fit_kernel(x[~test], y[~test], TAU)
     return out
 
 
@@ -202,14 +191,12 @@ class HarmClassifier:
     categories: tuple[str, ...]
 
     def similarities(self, vector: np.ndarray) -> np.ndarray:
-        """Cosine with each exemplar, in blocks of 256 rows: OpenBLAS threads one big
-        product, and on a loaded machine its threads wait (18 ms, not 0.2 ms)."""
-        v = np.asarray(vector, dtype=np.float32)
-        return np.concatenate([self.vectors[i:i + 256] @ v for i in range(0, len(self.vectors), 256)])
+        """Cosine with each exemplar."""
+        return similarities(self.vectors, vector)
 
     def probability(self, vector: np.ndarray) -> float:
         """Probability in (0, 1) that the embedded text asks for harm."""
-        score = float(np.exp((self.similarities(vector) - 1.0) / TAU) @ self.alpha)
+        score = kernel_score(self.vectors, self.alpha, vector, TAU)
         return float(_sigmoid(self.platt[0] * score + self.platt[1]))
 
     def category(self, vector: np.ndarray) -> str:
@@ -227,7 +214,7 @@ def train(ex: Exemplars, vectors: np.ndarray) -> HarmClassifier:
     p = _sigmoid(platt[0] * oof + platt[1])
     thr = threshold_for(p[y == 0], TARGET_FPR)
     agree = tuple(min(thr, threshold_for(p[y == 0], fpr)) for fpr in AGREE_FPR)
-    return HarmClassifier(x, fit_kernel(x, y).astype(np.float32), platt, thr, agree,
+    return HarmClassifier(x, fit_kernel(x, y, TAU).astype(np.float32), platt, thr, agree,
                           float((p[y == 1] >= thr).mean()), float((p[y == 0] >= thr).mean()), ex.categories)
 
 

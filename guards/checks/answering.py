@@ -161,9 +161,10 @@ _ADDRESS_WORDS = re.compile(
 _DURATION_WORDS = re.compile(
     r"\b(?:semestres?|trimestres?|bimestres?|meses|mes|anos?|semanas?|dias?|horas?|years?|months?|weeks?|"
     r"days?|hours?|modulos?|plazo|periodo|vigencia|fechas)\b")
-_EVERY = re.compile(r"\b(?:cada|every)\s+\d")
 """A duration given in words, or bounded by the dates or period a document names ("válido por las fechas que se
 indiquen ... dentro de un periodo determinado")."""
+_EVERY = re.compile(r"\b(?:cada|every)\s+\d")
+"""«¿Cada cuánto ...?» may be answered by an interval that is no time: «cada 5,000 km»."""
 
 
 def _discounted(s: str, f: Fact) -> bool:
