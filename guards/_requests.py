@@ -152,11 +152,14 @@ _TAIL = re.compile(
     r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|"
     r"after (?:answering|you answer|your answer)(?: that| this)?|when you(?:'re| are) done|"
     r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"
-    r"cuando termines|a continuacion|acto seguido)\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
+    r"cuando termines|a continuacion|acto seguido|"
+    r"(?:ignora|olvida|omite|descarta)\w* lo anterior(?: y)?|(?:ignore|disregard|forget) (?:the |all )?(?:above|previous)(?: and)?"
+    r")\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
 
 def tail_requests(text: str) -> list[str]:
-    """Requests added after a first one with "además", "PD", "also", "by the way" ...
+    """Requests added after a first one with "además", "PD", "also", "by the way",
+    "ignora lo anterior y" ...
 
     "¿Cuánto cuesta el taller? Además, escríbeme un ensayo sobre ..." is two
     requests; the topic check judges the whole message and then each added

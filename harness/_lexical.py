@@ -21,6 +21,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -148,20 +149,35 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def near(word: str, vocab: frozenset[str] | set[str]) -> str | None:
-    """A vocabulary word within edit distance 1 (2 for long words), if any."""
+    """A vocabulary word within edit distance 1 (2 for long words), if any;
+    the closest, then the first in alphabetical order."""
     if word in vocab:
         return word
     if len(word) < 5:
         return None
+    return _near(word, vocab if isinstance(vocab, frozenset) else frozenset(vocab))
+
+
+@lru_cache(maxsize=65536)
+def _near(word: str, vocab: frozenset[str]) -> str | None:
+    # memoised: a guard sees the same words again, and a frozenset caches its hash
     limit = 1 if len(word) < 8 else 2
-    best, best_d = None, limit + 1
+    buckets = _buckets(vocab)
+    found = [(edit_distance(word, v, limit), v)
+             for n in range(len(word) - limit, len(word) + limit + 1)
+             for v in buckets.get((word[0], n), ())]
+    best = min(found, default=(limit + 1, None))
+    return best[1] if best[0] <= limit else None
+
+
+@lru_cache(maxsize=64)
+def _buckets(vocab: frozenset[str]) -> dict[tuple[str, int], tuple[str, ...]]:
+    """``vocab`` by (first letter, length): the only words :func:`near` may match."""
+    out: dict[tuple[str, int], list[str]] = {}
     for v in vocab:
-        if abs(len(v) - len(word)) > limit or v[0] != word[0]:
-            continue
-        d = edit_distance(word, v, limit)
-        if d < best_d or (d == best_d and best is not None and v < best):
-            best, best_d = v, d
-    return best
+        if v:
+            out.setdefault((v[0], len(v)), []).append(v)
+    return {k: tuple(sorted(ws)) for k, ws in out.items()}
 
 
 class BM25:
