@@ -81,6 +81,9 @@ INSTITUTIONS = {
     "jardines": "la Funeraria y Camposanto Jardines de la Paz del Mantaro de Huancayo",
     "inti_watts": "Inti Watts Energía Solar de Ilo",
     "altiplano": "la Residencia Universitaria Altiplano de Puno",
+    "chullpa": "la Plataforma de Atención al Ciudadano de la Municipalidad Distrital de Chullpa Pampa (Ayacucho)",
+    "collpa": "la Quesería y Lácteos La Collpa Andina de Cajamarca",
+    "chan_chan": "Imprenta y Diseño Gráfico Chan Chan de Trujillo",
 }
 
 
