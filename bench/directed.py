@@ -7,8 +7,9 @@ and the *tune* halves of the off-topic probe sets (label 0).  The :data:`BLIND` 
 Measurement, leave-one-domain-out: for each training domain, a model fitted without it scores that
 domain's accept prompts and off-topic prompts (both halves): the AUC says how well it ranks them; then
 the topic guard alone (no safety or injection check) decides every prompt of the domain without the
-directed offset and with it (``DIRECTED_WEIGHT``, ``DIRECTED_CENTER`` of :mod:`guards._topic`,
-``--grid`` tries others), and the counts are printed per split.  Run from the repository root::
+directed score and with it added to its logit as ``weight * (score - center)`` (:data:`ADDITIVE`, the rule
+shipped before the decision model of :mod:`guards._decision`; ``--grid`` tries others), and the counts are
+printed per split.  ``bench/topic_decision.py`` measures the shipped decision.  Run from the repository root::
 
     python bench/directed.py            # measure (about 6 minutes on 2 cores, embeddings cached after)
     python bench/directed.py --write    # and write guards/resources/directed.npz from all training domains
@@ -33,10 +34,13 @@ ACCEPT = ("paraphrase", "hard_benign", "odd_format")
 TRAIN_ACCEPT = ("paraphrase", "hard_benign")
 """Odd-format prompts stay out of training: their markup and spacing taught the model that odd-looking
 text is a customer's question, and text spaced out letter by letter then scored as one."""
-BLIND = ("valle_alto", "jardines", "inti_watts", "altiplano")
-"""Kept out of every shipped model: valle_alto (written blind, never tuned on) and round 8 (thirteenth
-session), so that the final code has domains it never learnt from."""
+BLIND = ("valle_alto", "chullpa", "collpa", "chan_chan")
+"""Kept out of every shipped model: valle_alto (written blind, never tuned on) and round 9 (fourteenth
+session), so that the final code has domains it never learnt from.  Round 8 (jardines, inti_watts,
+altiplano), blind in the thirteenth session, now trains on its tune halves like rounds 1-7."""
 TRAIN_DOMAINS = tuple(d for d in DOMAINS if d not in BLIND)
+ADDITIVE = (5.0, 0.0)
+"""(weight, center) of the additive rule shipped in the thirteenth session (chosen with ``--grid``)."""
 
 
 def training_set(domains=TRAIN_DOMAINS) -> tuple[list[str], list[int], list[str]]:
@@ -126,9 +130,7 @@ def main() -> None:
     args = ap.parse_args()
     setup()
     print_machine()
-    from guards._topic import DIRECTED_CENTER, DIRECTED_WEIGHT
-
-    grid = [(DIRECTED_WEIGHT, DIRECTED_CENTER)]
+    grid = [ADDITIVE]
     if args.grid:
         grid += [(w, c) for w in args.weights for c in args.centers if (w, c) != grid[0]]
     if args.write:

@@ -24,10 +24,9 @@ never on a held-out half, and never on a domain kept blind (``valle_alto``).
 ``bench/directed.py`` builds ``guards/resources/directed.npz`` and measures the
 model leave-one-domain-out: trained without a domain, it ranks that domain's
 accept prompts above its off-topic ones with a mean AUC of 0.983 over 30
-domains (the logistic model shipped before: 0.959 over 27).  The topic guard adds
-:data:`guards._topic.DIRECTED_WEIGHT` times the score (about +1 for a
-customer's question, -1 for anything else, minus
-:data:`guards._topic.DIRECTED_CENTER`) to its own logit.
+domains (the logistic model shipped before: 0.959 over 27).  The topic guard's
+decision model (:mod:`guards._decision`) weighs the score (about +1 for a
+customer's question, -1 for anything else) with its other evidence.
 """
 
 from __future__ import annotations

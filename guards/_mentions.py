@@ -4,10 +4,11 @@
 de Sedacusco", "¿Qué seguro me conviene, SIS o EsSalud?": a question about
 another company, product, place or person is seldom about the institution,
 even when every other word of it is in the CSV.  :func:`unknown_names` lists
-such names; the topic guard lowers its logit by
-:data:`guards._topic.UNKNOWN_NAME_LOGIT` for a prompt that has one and does
-not address the institution ("I'm moving to Spain, can you help with my cat's
-papers?" does).  A soft offset, not a rule: a name alone does not refuse.
+such names; for a prompt that has one and does not address the institution
+("I'm moving to Spain, can you help with my cat's papers?" does), the topic
+guard's decision model (:mod:`guards._decision`) reads it as evidence, and
+without that model its logit drops by :data:`guards._topic.UNKNOWN_NAME_LOGIT`.
+Evidence, not a rule: a name alone does not refuse.
 
 A *name* here is a capitalised word in mixed-case text that does not open a
 sentence, a line or a block ("Asunto: Factura", "<b>URGENTE</b>", "Dear

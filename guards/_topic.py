@@ -26,13 +26,12 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    English gloss) as positives versus the generic prompts (leave-one-out
    too) as negatives.  The decision threshold is the probability that keeps
    :data:`TARGET_RECALL` of the leave-one-out positives, capped at 0.5.  At
-   check time a prompt in another language than the CSV's gets
-   :data:`CROSS_LINGUAL_LOGIT`, one in the same language
-   :data:`SAME_LANGUAGE_LOGIT` (cross-lingual prompts embed farther from
-   the rows), and one that uses a name the CSV never mentions without
-   addressing the institution :data:`UNKNOWN_NAME_LOGIT` (:mod:`guards._mentions`); every prompt gets
-   the shipped, domain-agnostic "question to an institution" score (:mod:`guards._directed`) as an
-   offset (:data:`DIRECTED_WEIGHT`, :data:`DIRECTED_CENTER`).
+   check time the shipped, domain-agnostic decision model (:mod:`guards._decision`) weighs this
+   model's margin over the threshold with the "question to an institution" score
+   (:mod:`guards._directed`), the prompt's language against the CSV's, whether it uses a name the
+   CSV never mentions without addressing the institution (:mod:`guards._mentions`) and the raw
+   similarities; without it the margin gets :data:`CROSS_LINGUAL_LOGIT` or
+   :data:`SAME_LANGUAGE_LOGIT` and :data:`UNKNOWN_NAME_LOGIT`.
 4. Rules before the model: an empty prompt is refused; a prompt made only of
    greeting/courtesy words ("hola", "Hi", "gracias") is allowed as
    chit-chat; a prompt naming an organisation the CSV does not know ("la
@@ -66,6 +65,7 @@ from harness._embed import single_blas_thread
 from harness._glossary import english_map
 from harness._retrieval import Profile, Retriever
 
+from ._decision import DecisionModel, load_decision
 from ._directed import DirectedModel, fit_logistic, load_directed
 from ._entities import foreign_names
 from ._generic import embed_cached, generic_vectors, load_generic
@@ -82,26 +82,13 @@ TARGET_RECALL = 0.95
 """Share of leave-one-out positives the threshold keeps (unless 0.5 already does)."""
 CROSS_LINGUAL_LOGIT = 0.5
 SAME_LANGUAGE_LOGIT = -0.3
-"""Logit offsets for a prompt in another language than the CSV's questions (an English question to a
-Spanish FAQ embeds farther from its rows, while the generic set is bilingual) and in the same one.
-Chosen on the tune halves of 13 domains (``bench/topic_guard.py``): without them English paraphrases
-were accepted 93 % against Spanish 98 %, English off-topic prompts refused 95 % against Spanish 81 %;
-with them tune accepts 1443 -> 1448 and off-topic refusals 557 -> 565 of 655 (model-decided prompts;
-0.4-1.0 and -0.3 to -0.5 give the same within 4 prompts)."""
-DIRECTED_WEIGHT = 5.0
-DIRECTED_CENTER = 0.0
-"""The topic logit gets ``DIRECTED_WEIGHT * (score - DIRECTED_CENTER)``, where ``score`` is the
-:mod:`guards._directed` kernel score (about +1 for a question to an institution, -1 for anything else).
-Chosen on the tune halves with leave-one-domain-out scores (``python bench/directed.py --grid``): over 30
-domains the topic guard alone, tune halves, accepts 98.7 % of paraphrases (97.9 without the model),
-98.6 % of hard-benign (94.6) and 98.6 % of odd-format prompts (98.1), and refuses 87.9 % of off-topic ones
-(79.3); weight 7 or 10 refuses 89.6 or 90.8 % and accepts 98.1 or 97.7 % of paraphrases, a higher centre
-trades likewise."""
 UNKNOWN_NAME_LOGIT = -2.0
-"""Logit offset for a prompt that uses a proper name the CSV never mentions and does not address the
-institution (:func:`guards._mentions.unknown_names`: "el router Movistar", "la tarifa de Sedacusco").
-Chosen on the tune halves of 22 domains (``bench/topic_guard.py``): off-topic refusals +31 of 1151,
-accepts -3 of 2500 (-1.5: +25 / -2; -3: +35 / -9)."""
+"""Without the decision model (:mod:`guards._decision`): logit offsets for a prompt in another language than
+the CSV's questions (it embeds farther from the rows, while the generic set is bilingual), in the same one,
+and for one that uses a name the CSV never mentions without addressing the institution
+(:func:`guards._mentions.unknown_names`: "el router Movistar").  Chosen on the tune halves of 13 and 22
+domains (``bench/topic_guard.py``, tenth and eleventh sessions: accepts +5 and -3, off-topic refusals +8 of
+655 and +31 of 1151)."""
 COVERED_COSINE = 0.92
 """A generic prompt this close to a CSV question is in-domain for this CSV: dropped."""
 FEATURES = ("dense", "off", "dense-off", "coverage", "self", "address")
@@ -143,6 +130,10 @@ def _features(p: Profile, off: float, names: Names) -> np.ndarray:
                      float(addresses_institution(p.text, names))])
 
 
+def _logit(p: float) -> float:
+    return float(np.log(p / (1.0 - p)))
+
+
 def _english(question: str) -> str:
     """A word-by-word English gloss of a Spanish question (glossary words)."""
     table = english_map()
@@ -161,10 +152,13 @@ class TopicGuard:
     name = "topic"
 
     def __init__(self, retriever: Retriever, generic: list[str] | None = None,
-                 directed: DirectedModel | None | str = "shipped") -> None:
-        """``directed``: the :mod:`guards._directed` model (the shipped one by default; ``None`` adds no
-        offset, for measuring without it)."""
+                 directed: DirectedModel | None | str = "shipped",
+                 decision: DecisionModel | None | str = "shipped") -> None:
+        """``directed``: the :mod:`guards._directed` model; ``decision``: the :mod:`guards._decision` model
+        (the shipped ones by default; with either ``None`` the CSV's own model decides, with the hand-set
+        language and unknown-name offsets: for measuring without them)."""
         self.directed = load_directed() if directed == "shipped" else directed
+        self.decision = load_decision() if decision == "shipped" else decision
         self.retriever = retriever
         self.names = Names([f"{r.question}\n{r.answer}" for r in retriever.rows])
         self._questions = " " + " ".join(lx.fold(r.question) for r in retriever.rows) + " "
@@ -216,19 +210,29 @@ class TopicGuard:
         return cal
 
     # ----------------------------------------------------------------- check
-    def probability(self, text: str) -> tuple[float, Profile, int]:
-        """In-domain probability, the retriever profile, and the nearest generic index."""
+    def evidence(self, text: str) -> tuple[np.ndarray, Profile, int]:
+        """The decision model's inputs (:data:`guards._decision.FEATURES`; the directed score is 0 without a
+        directed model), the retriever profile, and the nearest generic index."""
         prof = self.retriever.profile(text, second=False)  # the decision reads e5 alone
         off = self._gen @ prof.vector
         j = int(off.argmax())
         cal = self.calibration
-        z = (_features(prof, float(off[j]), self.names) - np.array(cal.mean)) / np.array(cal.std)
-        offset = SAME_LANGUAGE_LOGIT if language_of(text) == self.language else CROSS_LINGUAL_LOGIT
-        if self.strangers(text):
-            offset += UNKNOWN_NAME_LOGIT
-        if self.directed is not None:
-            offset += DIRECTED_WEIGHT * (self.directed.score(prof.vector) - DIRECTED_CENTER)
-        logit = float(np.clip(z @ np.array(cal.weights) + cal.bias + offset, -30.0, 30.0))
+        f = _features(prof, float(off[j]), self.names)
+        margin = float((f - np.array(cal.mean)) / np.array(cal.std) @ np.array(cal.weights) + cal.bias) \
+            - _logit(cal.threshold)
+        directed = 0.0 if self.directed is None else self.directed.score(prof.vector)
+        x = np.array([margin, directed, float(language_of(text) == self.language), float(bool(self.strangers(text))),
+                      *f[:2], *f[3:], float(prof.dense_q.max())])
+        return x, prof, j
+
+    def probability(self, text: str) -> tuple[float, Profile, int]:
+        """In-domain probability, the retriever profile, and the nearest generic index."""
+        x, prof, j = self.evidence(text)
+        if self.decision is not None and self.directed is not None:
+            logit = self.decision.logit(x)
+        else:  # the CSV's own model, with the hand-set offsets
+            logit = x[0] + (SAME_LANGUAGE_LOGIT if x[2] else CROSS_LINGUAL_LOGIT) + UNKNOWN_NAME_LOGIT * x[3]
+        logit = float(np.clip(logit + _logit(self.calibration.threshold), -30.0, 30.0))
         return 1.0 / (1.0 + float(np.exp(-logit))), prof, j
 
     def strangers(self, text: str) -> list[str]:

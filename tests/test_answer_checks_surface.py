@@ -113,6 +113,7 @@ def test_negative_answers_are_not_refusals(small, answer):
     # how to find a value out, or how to change one, asks for no value (found on blind domains' own CSVs)
     ("¿Cómo sé cuánto me toca pagar al mes?", []), ("¿Cómo cambio mi correo y mi teléfono?", []),
     ("How do I update my address?", []), ("¿Dónde queda la agencia y cuál es su teléfono?", ["phone", "address"]),
+    ("¿Los precios pueden cambiar?", []), ("Can prices change?", []),  # whether, not which (round 9's own CSV)
 ])
 def test_asked_values(question, want):
     assert asked_values(question) == want

@@ -77,7 +77,7 @@ def test_interactive_ask_takes_a_number_for_an_offered_question(monkeypatch, cap
     """In the interactive mode a number picks one of the CSV questions the last refusal offered."""
     import io
 
-    lines = "¿Qué hago si me roban la tarjeta del banco?\n1\n7\n"  # near the CSV, refused, rows offered
+    lines = "¿Cómo saco mi reporte de Infocorp?\n1\n7\n"  # near the CSV, refused, rows offered
     monkeypatch.setattr("sys.stdin", io.StringIO(lines))
     assert cli.main(["ask", "--ship", "retrieval", "--csv", str(CSV)]) == 0
     out, err = capsys.readouterr()

@@ -166,9 +166,10 @@ def test_an_added_request_for_a_generic_task_is_refused(guard):
     assert not v.allowed and "generic" in v.reason, v
 
 
-def test_a_prompt_in_another_language_than_the_csv_gets_the_cross_lingual_offset(guard, monkeypatch):
+def test_without_the_decision_model_another_language_gets_the_cross_lingual_offset(guard, monkeypatch):
     import guards._topic as topic
 
+    guard = topic.TopicGuard(guard.retriever, decision=None)
     assert guard.language == "es"
     en, es = "how much is the monthly fee?", "¿cuánto es la pensión mensual?"
     p_en, p_es = guard.probability(en)[0], guard.probability(es)[0]

@@ -263,7 +263,7 @@ def test_a_name_the_csv_never_uses_lowers_the_topic_probability_unless_the_promp
                                                                                                monkeypatch):
     import guards._topic as topic
 
-    guard = topic.TopicGuard(retriever)
+    guard = topic.TopicGuard(retriever, decision=None)  # the decision model weighs names itself: tests/test_decision.py
     assert guard.strangers("¿cuánto es el examen en Cambly?") == ["Cambly"]
     assert not guard.strangers("¿cuánto cuesta el curso de inglés en Cambly?")  # "curso": their teaching
     assert not guard.strangers("soy de Tarma, ¿ustedes tienen clases virtuales?")  # speaks to the academy

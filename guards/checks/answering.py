@@ -144,8 +144,8 @@ _CAN_KNOW = re.compile(r"^\W*(?:puedo|podria|se puede|can i|could i)\s+(?:ver|sa
 """"¿Puedo ver cuánto produce mi sistema desde el celular?": whether one can find the value out (yes/no)."""
 MAX_BARE_WORDS = 4
 # A verb makes a short question a yes/no one ("¿el precio incluye IGV?"), not a bare "¿precio?".
-_VERB = re.compile(r"\b(?:es|son|esta|estan|incluye|incluyen|tiene|tienen|hay|cambia|varia|aplica|cubre|vale|"
-                   r"sube|baja|includes?|is|are|has|have|covers?)\b")
+_VERB = re.compile(r"\b(?:es|son|esta|estan|incluye|incluyen|tiene|tienen|hay|cambia|cambian|varia|varian|aplica|"
+                   r"cubre|vale|sube|suben|baja|bajan|puede|pueden|includes?|is|are|has|have|covers?|can|change)\b")
 
 _DISCOUNT = re.compile(r"ahorr|descuento|dscto|rebaja|\bsave\b|saving|discount|\boff\b|beca")
 _FREE = re.compile(r"\bgratis\b|\bgratuit[oa]s?\b|\bsin costo\b|\bno (?:tiene|tienen) costo\b|\bno cuesta\b|"
