@@ -9,7 +9,8 @@ small L2 penalty (Newton's method; the problem is convex).
 It prints the weights fitted on all ``tune`` halves (paste them into ``Fusion``), then top-1 / top-3 on
 the ``heldout`` halves three ways: the shipped ``Fusion``, the weights just fitted, and each domain
 ranked by weights fitted *without* that domain (leave-one-domain-out: the figure for a CSV nobody
-tuned on).  ``valle_alto`` has no tune half and is only ranked.  Run from the repository root::
+tuned on).  The :data:`~directed.BLIND` domains (``valle_alto`` has no tune half) are only ranked, never
+fitted on.  Run from the repository root::
 
     python bench/fusion.py [--domains ...]     # about 2 minutes on 2 cores
 """
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import DOMAINS, print_machine, read_probe_prompts, setup  # noqa: E402
+from directed import BLIND  # noqa: E402
 
 L2 = 0.01
 
@@ -96,10 +98,10 @@ def main() -> None:
 
     data = collect(args.domains)
     split = {s: {d: [(x, y) for x, y, sp in data[d] if sp == s] for d in data} for s in ("tune", "heldout")}
-    tune_all = [it for d in data for it in split["tune"][d]]
+    tune_all = [it for d in data if d not in BLIND for it in split["tune"][d]]  # the blind ones are only ranked
     w = fit(tune_all)
     half = len(w) // 2
-    print(f"\nfitted on {len(tune_all)} tune paraphrases of {sum(bool(v) for v in split['tune'].values())} domains:")
+    print(f"\nfitted on {len(tune_all)} tune paraphrases of {sum(bool(v) for d, v in split['tune'].items() if d not in BLIND)} domains:")
     print(f"    z: tuple[float, ...] = ({', '.join(f'{v:.2f}' for v in w[:half])})")
     print(f"    rank: tuple[float, ...] = ({', '.join(f'{v:.2f}' for v in w[half:])})")
     shipped = np.array([*Fusion().z, *Fusion().rank])
@@ -109,7 +111,7 @@ def main() -> None:
     print(f"\n{'domain':<14} {'held top-1 shipped / fitted / LODO':>36}")
     for d in data:
         held = split["heldout"][d]
-        lodo = fit([it for e in data if e != d for it in split["tune"][e]]) if held else w
+        lodo = fit([it for e in data if e != d and e not in BLIND for it in split["tune"][e]]) if held else w
         cells = [accuracy(held, v) for v in (shipped, w, lodo)]
         for name, c in zip(rows, cells):
             rows[name] += c
