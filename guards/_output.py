@@ -56,7 +56,7 @@ class OutputGuard:
         try:
             question = question if isinstance(question, str) else str(question or "")
             answer = answer if isinstance(answer, str) else str(answer or "")
-            facts = FactIndex.from_rows(rows) if rows is not None else self.facts
+            facts = FactIndex.from_rows(rows, by_row=True) if rows is not None else self.facts
         except Exception as exc:  # noqa: BLE001 - fail closed on any input
             log.exception("output guard could not prepare the input")
             return OutputVerdict(False, (), f"error: could not prepare the check ({type(exc).__name__})")

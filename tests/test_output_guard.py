@@ -176,3 +176,21 @@ def test_a_check_returning_garbage_fails_closed(guard, monkeypatch, bad):
     monkeypatch.setattr(output_module, "CHECKS", {**CHECKS, "refusal": lambda q, a, f: bad})
     v = guard.check("¿Cuánto cuesta la matrícula?", "La matrícula cuesta S/ 150.")
     assert not v.allowed and v.reason.startswith("error") and "refusal" in v.reason
+
+
+def test_a_fact_moved_from_another_retrieved_row_is_unsupported(guard):
+    rows = load_qa_csv(CENFO).rows
+    hits = [next(r for r in rows if r.question.startswith(start)) for start in (
+        "¿Cuánto dura el programa Ejecutivo de Atención", "¿Cuánto cuesta la mensualidad de Ejecutivo de Atención",
+        "¿Cuánto dura el programa Asistente de Operaciones")]
+    q = "¿Atención al cliente financiero cuántos meses dura y en qué turno es?"
+    moved = ("Sí, el programa Atención al cliente financiero dura 12 meses, es presencial y se dicta en turno "
+             "mañana o noche.")  # 12 months is Asistente de Operaciones Bancarias' (seen in a main job)
+    assert guard.check(q, moved).allowed  # true somewhere in the CSV
+    v = guard.check(q, moved, rows=hits)
+    (finding,) = [f for f in v.findings if f.kind == "unsupported_fact"]
+    assert finding.text == "12 meses" and "another retrieved row" in finding.detail
+    right = "El programa Ejecutivo de Atención al Cliente Financiero dura 6 meses y se dicta en turno tarde."
+    assert guard.check(q, right, rows=hits).allowed
+    both = right + " El programa Asistente de Operaciones Bancarias dura 12 meses."  # each fact in its own row
+    assert guard.check(q, both, rows=hits).allowed

@@ -11,7 +11,7 @@ words (stems, clause by clause) used to look names up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -69,11 +69,18 @@ class FactIndex:
     stems: tuple[str, ...] = ()
     positions: Mapping[str, tuple[int, ...]] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
+    rows: tuple["FactIndex", ...] = field(default=(), compare=False, repr=False)
+    """One index per row, when built ``by_row`` (the rows a grounded prompt retrieved)."""
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Any]) -> "FactIndex":
-        """Index of CSV rows: ``QARow``-like objects, ``(q, a)`` pairs or strings."""
-        return cls.from_texts(_texts_of(rows))
+    def from_rows(cls, rows: Iterable[Any], by_row: bool = False) -> "FactIndex":
+        """Index of CSV rows: ``QARow``-like objects, ``(q, a)`` pairs or strings; ``by_row`` also keeps
+        each row's own index (:attr:`rows`), so a fact can be traced to the row it comes from."""
+        rows = list(rows)
+        whole = cls.from_texts(_texts_of(rows))
+        if not by_row:
+            return whole
+        return replace(whole, rows=tuple(cls.from_texts(_texts_of([r])) for r in rows))
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> "FactIndex":

@@ -19,6 +19,16 @@ mensualidad de X es de S/ 150.», where each amount stands somewhere in the
 CSV.  Two sentences (four or more words) that read the same once their facts
 are masked but state different facts give the later one an
 ``unsupported_fact`` finding: at most one of the two can be right.
+
+And a grounded answer can move a fact from one retrieved row to another:
+«el programa Atención al Cliente Financiero dura 12 meses», where 12 months
+is another programme's.  With an index built row by row (the retrieved
+rows), each sentence is about the row its content words point to most —
+the words it shares with the question (its subject: a fact's own row lends
+it the words around the fact too) or, when it shares none that a row holds,
+all of them; a word counts ``1 / n`` for a row when ``n`` of the retrieved
+rows hold it — and a fact of that sentence that this row (or the question)
+does not hold is an ``unsupported_fact`` too.
 """
 
 from __future__ import annotations
@@ -177,9 +187,42 @@ def check_unsupported_fact(question: str, answer: str, facts: FactIndex) -> list
             text = answer[start:name.end]
             findings.append(Finding("unsupported_fact", start, name.end, text, f"name {text!r} is not in the CSV"))
     flagged = {(f.start, f.end) for f in findings}
-    findings.extend(f for f in _contradictions(answer, stated) if (f.start, f.end) not in flagged)
+    for found in (_contradictions(answer, stated), _misattributed(answer, stated, facts, asked)):
+        findings.extend(f for f in found if (f.start, f.end) not in flagged)
+        flagged |= {(f.start, f.end) for f in found}
     findings.sort(key=lambda x: x.start)
     return findings
+
+
+def _misattributed(answer: str, stated: list[Fact], idx: FactIndex, asked: FactIndex) -> list[Finding]:
+    """Facts a sentence takes from another retrieved row than the one it is about (see the module
+    docstring); only for an index built row by row (:attr:`FactIndex.rows`)."""
+    if len(idx.rows) < 2:
+        return []
+    folded = shadow(answer)
+    out: list[Finding] = []
+    for start, end in sentences(answer):
+        inside = [f for f in stated if start <= f.start and f.end <= end]
+        if not inside:
+            continue
+        content = {stem(m.group()) for m in words(folded[start:end])
+                   if m.group() not in CONNECTORS and m.group() not in COMMON and not m.group().isdigit()
+                   and not any(f.start <= start + m.start() < f.end for f in inside)}
+        subject = {s for s in content if asked.has_stem(s)}  # what was asked about, not what came with the fact
+        held = {s: [r.has_stem(s) for r in idx.rows] for s in (subject or content)}
+        scores = [sum(has[i] / sum(has) for has in held.values() if has[i]) for i in range(len(idx.rows))]
+        if max(scores) == 0 and subject:
+            held = {s: [r.has_stem(s) for r in idx.rows] for s in content}
+            scores = [sum(has[i] / sum(has) for has in held.values() if has[i]) for i in range(len(idx.rows))]
+        if max(scores) == 0:
+            continue  # about no retrieved row in particular: the plain check judges it
+        about = [r for r, score in zip(idx.rows, scores) if score == max(scores)]
+        for f in inside:
+            if not (any(fact_supported(f, r) for r in about) or fact_supported(f, asked)):
+                out.append(Finding("unsupported_fact", f.start, f.end, f.text,
+                                   f"{f.text!r} comes from another retrieved row than the one this sentence "
+                                   "is about"))
+    return out
 
 
 def _contradictions(answer: str, facts: list[Fact]) -> list[Finding]:
