@@ -31,8 +31,9 @@ lookalike letters mapped).  Evidence is scored, not matched once:
 A family counts once per view (a soft one once per distinct pattern, up to
 1.0); the risk of a text is the largest view sum plus the structural weights.
 When that is above zero but short of :data:`THRESHOLD`, a harmful payload
-(the :class:`~guards._safety.SafetyGuard` would refuse the text, or, after a
-soft override, the request that follows it) adds 0.5:
+(the :class:`~guards._safety.SafetyGuard` would refuse the text) adds 0.5, and
+after a soft override a refused request that follows it, or harm words
+anywhere, add 0.4:
 role-play or "hypothetically" wrapped around a harmful request is a
 jailbreak.  At the threshold the text is refused and the reason names every
 piece of evidence.  "Ignora mi pregunta anterior" is fine:

@@ -153,7 +153,8 @@ _TAIL = re.compile(
     r"after (?:answering|you answer|your answer)(?: that| this)?|when you(?:'re| are) done|"
     r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"
     r"cuando termines|a continuacion|acto seguido|"
-    r"(?:ignora|olvida|omite|descarta)\w* lo anterior(?: y)?|(?:ignore|disregard|forget) (?:the |all )?(?:above|previous)(?: and)?"
+    r"(?:ignora|olvida|omite|descarta)\w* lo anterior(?: y)?|"
+    r"(?:ignore|disregard|forget) (?:the |all )?(?:above|previous)(?: and)?"
     r")\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
 

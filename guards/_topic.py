@@ -222,7 +222,7 @@ class TopicGuard:
             - _logit(cal.threshold)
         directed = 0.0 if self.directed is None else self.directed.score(prof.vector)
         x = np.array([margin, directed, float(language_of(text) == self.language), float(bool(self.strangers(text))),
-                      *f[:2], *f[3:], float(prof.dense_q.max())])
+                      *f[:2], *f[3:], float(prof.dense_q.max())])  # f[2] is f[0] - f[1]
         return x, prof, j
 
     def probability(self, text: str) -> tuple[float, Profile, int]:
