@@ -66,11 +66,10 @@ def collect() -> dict[str, np.ndarray]:
 
 def additive(x: np.ndarray) -> np.ndarray:
     """The rule shipped before the decision model, as a logit over the same inputs."""
-    from guards._topic import CROSS_LINGUAL_LOGIT, SAME_LANGUAGE_LOGIT, UNKNOWN_NAME_LOGIT
+    from guards._topic import hand_set
 
     weight, center = ADDITIVE
-    lang = np.where(x[:, 2] > 0, SAME_LANGUAGE_LOGIT, CROSS_LINGUAL_LOGIT)
-    return x[:, 0] + lang + UNKNOWN_NAME_LOGIT * x[:, 3] + weight * (x[:, 1] - center)
+    return np.array([hand_set(v) for v in x]) + weight * (x[:, 1] - center)
 
 
 def measure(data: dict[str, np.ndarray], weights: list[float]) -> None:

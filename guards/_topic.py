@@ -83,12 +83,10 @@ TARGET_RECALL = 0.95
 CROSS_LINGUAL_LOGIT = 0.5
 SAME_LANGUAGE_LOGIT = -0.3
 UNKNOWN_NAME_LOGIT = -2.0
-"""Without the decision model (:mod:`guards._decision`): logit offsets for a prompt in another language than
-the CSV's questions (it embeds farther from the rows, while the generic set is bilingual), in the same one,
-and for one that uses a name the CSV never mentions without addressing the institution
-(:func:`guards._mentions.unknown_names`: "el router Movistar").  Chosen on the tune halves of 13 and 22
-domains (``bench/topic_guard.py``, tenth and eleventh sessions: accepts +5 and -3, off-topic refusals +8 of
-655 and +31 of 1151)."""
+""":func:`hand_set` offsets for a prompt in another language than the CSV's questions (it embeds farther
+from the rows; the generic set is bilingual), in the same one, and for one using a name the CSV never
+mentions without addressing the institution (:func:`guards._mentions.unknown_names`).  Chosen on the tune
+halves of 13 and 22 domains (``bench/topic_guard.py``, tenth and eleventh sessions)."""
 COVERED_COSINE = 0.92
 """A generic prompt this close to a CSV question is in-domain for this CSV: dropped."""
 FEATURES = ("dense", "off", "dense-off", "coverage", "self", "address")
@@ -128,6 +126,11 @@ def _features(p: Profile, off: float, names: Names) -> np.ndarray:
     dense = float(p.dense.max())
     return np.array([dense, off, dense - off, p.coverage, float(names.mentions_self(p.text)),
                      float(addresses_institution(p.text, names))])
+
+
+def hand_set(x: np.ndarray) -> float:
+    """The decision without a decision model: the CSV model's margin plus the language and name offsets."""
+    return float(x[0] + (SAME_LANGUAGE_LOGIT if x[2] else CROSS_LINGUAL_LOGIT) + UNKNOWN_NAME_LOGIT * x[3])
 
 
 def _logit(p: float) -> float:
@@ -228,10 +231,7 @@ class TopicGuard:
     def probability(self, text: str) -> tuple[float, Profile, int]:
         """In-domain probability, the retriever profile, and the nearest generic index."""
         x, prof, j = self.evidence(text)
-        if self.decision is not None and self.directed is not None:
-            logit = self.decision.logit(x)
-        else:  # the CSV's own model, with the hand-set offsets
-            logit = x[0] + (SAME_LANGUAGE_LOGIT if x[2] else CROSS_LINGUAL_LOGIT) + UNKNOWN_NAME_LOGIT * x[3]
+        logit = self.decision.logit(x) if self.decision is not None and self.directed is not None else hand_set(x)
         logit = float(np.clip(logit + _logit(self.calibration.threshold), -30.0, 30.0))
         return 1.0 / (1.0 + float(np.exp(-logit))), prof, j
 

@@ -209,11 +209,9 @@ def _misattributed(answer: str, stated: list[Fact], idx: FactIndex, asked: FactI
                    if m.group() not in CONNECTORS and m.group() not in COMMON and not m.group().isdigit()
                    and not any(f.start <= start + m.start() < f.end for f in inside)}
         subject = {s for s in content if asked.has_stem(s)}  # what was asked about, not what came with the fact
-        held = {s: [r.has_stem(s) for r in idx.rows] for s in (subject or content)}
-        scores = [sum(has[i] / sum(has) for has in held.values() if has[i]) for i in range(len(idx.rows))]
-        if max(scores) == 0 and subject:
-            held = {s: [r.has_stem(s) for r in idx.rows] for s in content}
-            scores = [sum(has[i] / sum(has) for has in held.values() if has[i]) for i in range(len(idx.rows))]
+        scores = _row_scores(subject, idx.rows)
+        if max(scores) == 0:
+            scores = _row_scores(content, idx.rows)
         if max(scores) == 0:
             continue  # about no retrieved row in particular: the plain check judges it
         about = [r for r, score in zip(idx.rows, scores) if score == max(scores)]
@@ -223,6 +221,12 @@ def _misattributed(answer: str, stated: list[Fact], idx: FactIndex, asked: FactI
                                    f"{f.text!r} comes from another retrieved row than the one this sentence "
                                    "is about"))
     return out
+
+
+def _row_scores(stems: set[str], rows: tuple[FactIndex, ...]) -> list[float]:
+    """How much ``stems`` point to each row: a stem counts ``1 / n`` for each of the ``n`` rows holding it."""
+    held = [[r.has_stem(s) for r in rows] for s in stems]
+    return [sum(has[i] / sum(has) for has in held if has[i]) for i in range(len(rows))]
 
 
 def _contradictions(answer: str, facts: list[Fact]) -> list[Finding]:
