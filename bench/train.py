@@ -38,6 +38,7 @@ used memory (``cudaMemGetInfo``, sampled after each step), which also holds
 the CUDA context and the paged optimizer's state (unified memory that torch
 does not count).  ``fits 15 GiB`` compares the latter with a T4's 15 GiB.
 Tokens/s counts real (non-pad) tokens.  Each GPU row runs in its own process.
+A second GPU table times the harness's own ``train()`` (``_train_gpu_trainer.py``).
 
     .venv/bin/python bench/train.py            # CPU: 6 timed steps per row; GPU: 3 warm-up + 10 steps
     .venv/bin/python bench/train.py --quick    # CPU: 2 steps, max_length 96; GPU: 1 + 3 steps (smoke test)
@@ -58,6 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as C  # noqa: E402
 from _train_gpu import gpu_child, gpu_section  # noqa: E402
+from _train_gpu_trainer import trainer_child, trainer_section  # noqa: E402
 
 C.setup()
 MARK = "BENCH_RESULT "
@@ -143,7 +145,7 @@ def main() -> int:
     C.apply_threads(ns.threads)
     if ns.child:
         spec = json.loads(ns.child)
-        res = cpu_child(spec) if spec["kind"] == "cpu" else gpu_child(spec)
+        res = {"cpu": cpu_child, "gpu": gpu_child, "trainer": trainer_child}[spec["kind"]](spec)
         print(MARK + json.dumps(res), flush=True)
         return 0
 
@@ -182,6 +184,7 @@ def main() -> int:
 
     if torch.cuda.is_available() or ns.gpu_dry_run:
         ratios += gpu_section(ns, spawn, torch.cuda.is_available())
+        ratios += trainer_section(ns, spawn, torch.cuda.is_available())
     else:
         print("\nno GPU: GPU part skipped")
     C.print_ratios(ratios)

@@ -158,6 +158,16 @@ def load_tokenizer(model: str):
     return tok
 
 
+def inference_placement() -> dict:
+    """``load_causal_lm`` keywords for generation: on a CUDA machine the first
+    GPU in bf16 (fp16 where the GPU has no bf16); on the CPU nothing (fp32)."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return {}
+    return {"dtype": torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16, "device_map": {"": 0}}
+
+
 def load_causal_lm(model: str, *, dtype=None, quantization_config=None, device_map=None):
     """The causal LM for ``model``, weights via safetensors only."""
     import torch

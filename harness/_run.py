@@ -87,7 +87,7 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     from ._generate import GenerationConfig, HFGenerator
     from ._generator import RetrievalGenerator
     from ._guard_eval import evaluate_guard
-    from ._models import load_causal_lm, load_tokenizer
+    from ._models import inference_placement, load_causal_lm, load_tokenizer
     from ._prompt import PromptFormat
     from ._report import write_report
     from ._runs import load_tuned_model
@@ -177,7 +177,7 @@ def run_main_job(csv_path: str, train_cfg: TrainConfig, cfg: RunConfig,
     if "base" in systems:
         # the untuned model: in-domain comparison and the safety-regression probe
         base_items = [it for name in ("paraphrase", "unsafe") for it in items.get(name, [])]
-        base = load_causal_lm(train_cfg.model)
+        base = load_causal_lm(train_cfg.model, **inference_placement())
         gen = HFGenerator(base, load_tokenizer(train_cfg.model), fmt, gen_cfg, name="base")
         say(f"generating: base on {len(base_items)} prompts")
         pb = generate_with_bar(gen, len(base_items))

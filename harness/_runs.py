@@ -72,15 +72,17 @@ def read_run(run_dir: str | Path) -> dict[str, Any]:
 
 def load_tuned_model(run_dir: str | Path, *, merge: bool = True):
     """Base model + the run's adapter (merged into the weights by default:
-    unmerged LoRA layers cost extra matmuls per token); returns (model, tokenizer)."""
+    unmerged LoRA layers cost extra matmuls per token); returns (model, tokenizer).
+    On a CUDA machine the full-precision base goes to the GPU in bf16 (an adapter
+    trained on the nf4 base merges into it, as QLoRA adapters are deployed)."""
     from peft import PeftModel
 
-    from ._models import load_causal_lm, load_tokenizer
+    from ._models import inference_placement, load_causal_lm, load_tokenizer
 
     run = Path(run_dir)
     meta = json.loads((run / "train_config.json").read_text(encoding="utf-8"))
     base = meta["base_model"]
-    model = load_causal_lm(base)
+    model = load_causal_lm(base, **inference_placement())
     model = PeftModel.from_pretrained(model, str(run / "adapter"))
     if merge:
         model = model.merge_and_unload()

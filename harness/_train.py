@@ -200,4 +200,8 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
                                            "csv": {"path": data.path, "sha256": data.sha256, "rows": len(rows.rows)},
                                            "seconds": round(seconds, 2)})
     losses = [r["loss"] for r in read_loss_log(run / "loss.jsonl")]
-    return TrainResult(str(adapter), trainer.state.global_step, losses[-1] if losses else None, seconds, device, use_qlora)
+    steps = trainer.state.global_step
+    if device == "cuda":  # generation loads the merged model next: hand the training memory back
+        del trainer, model
+        torch.cuda.empty_cache()
+    return TrainResult(str(adapter), steps, losses[-1] if losses else None, seconds, device, use_qlora)

@@ -11,7 +11,7 @@ from harness._csvdata import load_qa_csv
 from harness._generate import GenerationConfig, HFGenerator
 from harness._prompt import PromptFormat
 from harness._runs import check_prompt_format, load_tuned_model
-from harness._train import build_examples, train
+from harness._train import _device, build_examples, train
 
 
 def test_prompt_format_roundtrip(tmp_path):
@@ -63,7 +63,7 @@ def trained_run(tiny_model_dir, tmp_path_factory):
 
 def test_train_writes_run_folder(trained_run):
     run, res = trained_run
-    assert res.steps == 10 and res.device == "cpu" and not res.qlora
+    assert res.steps == 10 and res.device == _device() and res.qlora == (res.device == "cuda")
     for name in ("adapter/adapter_config.json", "adapter/adapter_model.safetensors", "prompt_format.json",
                  "train_config.json", "loss.jsonl"):
         assert (run / name).exists(), name
@@ -84,6 +84,8 @@ def test_inference_refuses_other_format(trained_run):
 
 def test_batched_generation_matches_single(trained_run):
     run, _ = trained_run
+    if _device() == "cuda":
+        pytest.skip("bf16 on the GPU: padded batches need not give bit-identical greedy text; compared on the CPU")
     model, tok = load_tuned_model(run)
     gen = HFGenerator(model, tok, PromptFormat.load(run), GenerationConfig(max_new_tokens=12, batch_size=4))
     qs = ["¿Cuánto cuesta la matrícula?", "¿Dónde queda?", "horario de noche por favor, ¿cuál es?", "hola"]
@@ -117,4 +119,4 @@ def test_qlora_nf4_path_trains(tiny_model_dir, tmp_path):
     assert res.qlora and res.steps == 2
     assert (tmp_path / "adapter" / "adapter_model.safetensors").exists()
     meta = json.loads((tmp_path / "train_config.json").read_text())
-    assert meta["qlora"] is True and meta["device"] == "cpu"
+    assert meta["qlora"] is True and meta["device"] == _device()
