@@ -18,6 +18,8 @@ LLAMA2_7B = dict(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
 TINY_LLAMA = dict(LLAMA2_7B, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
                   intermediate_size=128)
 GPU_RECIPES = ("seed", "harness", "harness-padfree")
+# ``--gpu-recipes`` may also name "harness-" variants: -noautocast (bf16 compute, no
+# bf16 autocast), -qv (LoRA on q_proj and v_proj only), -padfree, combinable.
 
 
 def row_lengths(recipe: str, max_length: int = 256) -> list[int]:
@@ -112,13 +114,15 @@ def gpu_child(spec: dict) -> dict:
     dry = spec["dry_run"]
     device = torch.device("cpu" if dry else "cuda")
     recipe = spec["recipe"]
-    seed = recipe == "seed"
+    base, *mods = recipe.split("-")
+    seed = base == "seed"
     cuda = device.type == "cuda"
     if cuda:
         torch.cuda.init()
         free0, total = torch.cuda.mem_get_info()
         base_used = total - free0
     bf16 = not seed and (not cuda or torch.cuda.is_bf16_supported())
+    autocast = bf16 and "noautocast" not in mods
     compute = torch.float16 if seed or not bf16 else torch.bfloat16
     t0 = time.perf_counter()
     model = build_qlora_llama(TINY_LLAMA if dry else LLAMA2_7B, device, compute, double_quant=not seed)
@@ -129,7 +133,7 @@ def gpu_child(spec: dict) -> dict:
                           target_modules=targets if targets == "all-linear" else targets.split(","))
     else:
         lcfg = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, bias="none", task_type="CAUSAL_LM",
-                          target_modules="all-linear")
+                          target_modules=["q_proj", "v_proj"] if "qv" in mods else "all-linear")
     model = get_peft_model(model, lcfg)
     model.train()
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -147,7 +151,7 @@ def gpu_child(spec: dict) -> dict:
 
     def make_batch(lens: list[int]):
         seqs = [torch.randint(3, vocab, (n,), generator=gen) for n in lens]
-        if recipe == "harness-padfree":
+        if "padfree" in mods:
             ids = torch.cat(seqs)[None]
             pos = torch.cat([torch.arange(n) for n in lens])[None]
             return {"input_ids": ids.to(device), "position_ids": pos.to(device), "labels": ids.clone().to(device)}, sum(lens), ids.numel()
@@ -162,7 +166,7 @@ def gpu_child(spec: dict) -> dict:
                 sum(lens), ids.numel())
 
     def step(batch):
-        ctx = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else torch.autocast(device.type, enabled=False)
+        ctx = torch.autocast(device.type, dtype=torch.bfloat16) if autocast else torch.autocast(device.type, enabled=False)
         with ctx:
             loss = model(**batch).loss
         loss.backward()
@@ -199,8 +203,8 @@ def gpu_child(spec: dict) -> dict:
     out = {"recipe": recipe, "build_s": build_s, "s_step": elapsed / max(spec["steps"], 1),
            "tok_s": real / elapsed if elapsed else float("nan"), "pad_share": 1 - real / padded if padded else 0.0,
            "tokens_step": real / max(spec["steps"], 1), "trainable": trainable, "loss": loss,
-           "compute": str(compute).removeprefix("torch."), "autocast_bf16": bf16, "rss_mib": C.peak_rss_mib(),
-           "r": lcfg.r, "targets": spec["seed_targets"] if seed else "all-linear"}
+           "compute": str(compute).removeprefix("torch."), "autocast_bf16": autocast, "rss_mib": C.peak_rss_mib(),
+           "r": lcfg.r, "targets": spec["seed_targets"] if seed else "q_proj,v_proj" if "qv" in mods else "all-linear"}
     if cuda:
         out.update(alloc_gib=torch.cuda.max_memory_allocated() / GIB, reserved_gib=torch.cuda.max_memory_reserved() / GIB,
                    used_gib=peak_used / GIB, context_gib=base_used / GIB, device=torch.cuda.get_device_name(0))
@@ -214,21 +218,21 @@ def gpu_section(ns, spawn, cuda: bool) -> list[tuple[str, float]]:
     warmup = 1 if ns.quick else 3
     dry = not cuda or ns.gpu_dry_run
     rows, res = [], {}
-    for recipe in GPU_RECIPES:
+    for recipe in (ns.gpu_recipes.split(",") if ns.gpu_recipes else GPU_RECIPES):
         r = spawn({"kind": "gpu", "recipe": recipe, "steps": steps, "warmup": warmup, "dry_run": dry,
                    "seed_targets": ns.seed_targets}, ns.threads)
         res[recipe] = r
         if "error" in r:
-            rows.append([recipe] + [None] * 12 + [r["error"][:200]])
+            rows.append([recipe] + [None] * 13 + [r["error"][:200]])
             print(r["stderr"], file=sys.stderr)
             continue
         used = r.get("used_gib")
-        rows.append([recipe, r["compute"], r["r"], r["targets"], r["trainable"], r["tokens_step"], r["pad_share"],
+        rows.append([recipe, r["compute"], r["autocast_bf16"], r["r"], r["targets"], r["trainable"], r["tokens_step"], r["pad_share"],
                      r["s_step"], r["tok_s"], r.get("alloc_gib"), r.get("reserved_gib"), used,
                      (used < 15.0) if used is not None else None])
         print(f"  {recipe}: done (model built in {r['build_s']:.0f} s)", flush=True)
     shape = "tiny Llama (dry run on CPU: code check, figures meaningless)" if dry else "Llama-2-7B shape, random weights"
-    C.print_table(["GPU recipe", "compute", "LoRA r", "targets", "trainable", "tokens/step", "pad share",
+    C.print_table(["GPU recipe", "compute", "autocast", "LoRA r", "targets", "trainable", "tokens/step", "pad share",
                    "s/step", "tokens/s", "torch peak GiB", "reserved GiB", "device used GiB", "fits 15 GiB"]
                   + (["error"] if any("error" in r for r in res.values()) else []),
                   rows, title=f"QLoRA nf4, {shape}: {steps} timed steps after {warmup} warm-up, batch 4")

@@ -1,10 +1,11 @@
 """GPU part of ``bench/train.py``, second table: the harness's own
 ``harness._train.train`` (trl ``SFTTrainer``, peft LoRA r16 all-linear, batch 4,
-max_length 256, gradient checkpointing on as ``auto`` sets it on CUDA) on a
+max_length 256, gradient checkpointing on as ``auto`` sets it on CUDA but in the
+last row) on a
 randomly initialised model of the embedded model's exact shape (its
 ``config.json``; SmolLM2-135M), with ``qlora`` on (nf4 base, double quant,
-paged AdamW 32-bit) and off (fp32 base, bf16 autocast, AdamW), each in its own
-process.  s/step is taken between logged steps after the warm-up ones
+paged AdamW 32-bit) and off (fp32 base, bf16 autocast, AdamW), the latter also
+with gradient checkpointing off, each in its own process.  s/step is taken between logged steps after the warm-up ones
 (``loss.jsonl`` time stamps), as in the CPU table.
 """
 
@@ -18,7 +19,8 @@ from pathlib import Path
 import _common as C
 
 GIB = 1024 ** 3
-TRAINER_RECIPES = (("train(), qlora on: nf4 base", "on"), ("train(), qlora off: fp32 base, bf16 autocast", "off"))
+TRAINER_RECIPES = (("train(), qlora on: nf4 base", "on", "auto"), ("train(), qlora off: fp32 base, bf16 autocast", "off", "auto"),
+                   ("the same, gradient checkpointing off", "off", "off"))
 
 
 def trainer_child(spec: dict) -> dict:
@@ -42,7 +44,8 @@ def trainer_child(spec: dict) -> dict:
         load_tokenizer("embedded").save_pretrained(Path(tmp) / "model")
         params = sum(p.numel() for p in model.parameters())
         del model
-        cfg = TrainConfig(model=str(Path(tmp) / "model"), qlora=spec["qlora"], epochs=1.0)
+        cfg = TrainConfig(model=str(Path(tmp) / "model"), qlora=spec["qlora"], gradient_checkpointing=spec["gc"],
+                          epochs=1.0)
         cfg.max_rows = (spec["warmup"] + spec["steps"]) * cfg.batch_size
         if cuda:
             torch.cuda.reset_peak_memory_stats()
@@ -66,9 +69,10 @@ def trainer_section(ns, spawn, cuda: bool) -> list[tuple[str, float]]:
     warmup = 1 if ns.quick else 3
     dry = not cuda or ns.gpu_dry_run
     rows, res = [], {}
-    for label, qlora in TRAINER_RECIPES:
-        r = spawn({"kind": "trainer", "qlora": qlora, "steps": steps, "warmup": warmup, "dry_run": dry}, ns.threads)
-        res[qlora] = r
+    for label, qlora, gc in TRAINER_RECIPES:
+        r = spawn({"kind": "trainer", "qlora": qlora, "gc": gc, "steps": steps, "warmup": warmup, "dry_run": dry},
+                  ns.threads)
+        res[qlora + gc] = r
         if "error" in r:
             rows.append([label] + [None] * 7 + [r["error"][:200]])
             print(r["stderr"], file=sys.stderr)
@@ -85,5 +89,6 @@ def trainer_section(ns, spawn, cuda: bool) -> list[tuple[str, float]]:
     def g(key, name):
         return res.get(key, {}).get(name, float("nan"))
 
-    return [("GPU trainer qlora on/off s per step", C.ratio(g("on", "s_step"), g("off", "s_step"))),
-            ("GPU trainer qlora on/off torch peak", C.ratio(g("on", "alloc_gib"), g("off", "alloc_gib")))]
+    return [("GPU trainer qlora on/off s per step", C.ratio(g("onauto", "s_step"), g("offauto", "s_step"))),
+            ("GPU trainer qlora on/off torch peak", C.ratio(g("onauto", "alloc_gib"), g("offauto", "alloc_gib"))),
+            ("GPU trainer gc off/on s per step", C.ratio(g("offoff", "s_step"), g("offauto", "s_step")))]

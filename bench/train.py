@@ -140,6 +140,8 @@ def main() -> int:
     ap.add_argument("--seed-targets", default="q_proj,v_proj",
                     help="LoRA targets of the seed GPU recipe ('all-linear' = the harness's seed preset)")
     ap.add_argument("--skip-cpu", action="store_true", help="GPU part only")
+    ap.add_argument("--gpu-recipes", help="comma-separated GPU recipes (default seed,harness,harness-padfree; "
+                    "variants: harness-noautocast, harness-qv, see _train_gpu.py)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ns = ap.parse_args()
     C.apply_threads(ns.threads)
