@@ -18,6 +18,7 @@ threshold logit back, so its probability and threshold keep their meaning.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -28,6 +29,7 @@ import numpy as np
 
 from ._directed import fit_logistic
 
+log = logging.getLogger(__name__)
 SHIPPED = Path(__file__).with_name("resources") / "topic_decision.json"
 SCHEMA = "centinela.topic_decision/1"
 FEATURES = ("margin", "directed", "same_language", "unknown_name", "dense", "generic", "coverage", "self",
@@ -100,3 +102,15 @@ def load_decision(path: Path = SHIPPED) -> DecisionModel:
     return DecisionModel(tuple(record["weights"]), float(record["bias"]), tuple(record["mean"]),
                          tuple(record["std"]), float(record["accept_weight"]), tuple(record["domains"]),
                          str(record["directed"]))
+
+
+def matching_decision(directed) -> DecisionModel | None:
+    """The shipped decision when it was fitted with ``directed`` (a :class:`DirectedModel`, compared by
+    digest); else ``None`` with a warning, and the hand-set sum decides until the decision is refitted
+    (a decision learnt on one directed model's scores misreads another's)."""
+    model = load_decision()
+    if directed is not None and model.directed != directed.digest:
+        log.warning("the shipped topic decision was fitted with directed model %s, not %s: using the hand-set "
+                    "sum; refit with `python bench/topic_decision.py --write`", model.directed, directed.digest)
+        return None
+    return model

@@ -65,7 +65,7 @@ from harness._embed import single_blas_thread
 from harness._glossary import english_map
 from harness._retrieval import Profile, Retriever
 
-from ._decision import DecisionModel, load_decision
+from ._decision import DecisionModel, matching_decision
 from ._directed import DirectedModel, fit_logistic, load_directed
 from ._entities import foreign_names
 from ._generic import embed_cached, generic_vectors, load_generic
@@ -161,7 +161,7 @@ class TopicGuard:
         (the shipped ones by default; with either ``None`` the CSV's own model decides, with the hand-set
         language and unknown-name offsets: for measuring without them)."""
         self.directed = load_directed() if directed == "shipped" else directed
-        self.decision = load_decision() if decision == "shipped" else decision
+        self.decision = matching_decision(self.directed) if decision == "shipped" else decision
         self.retriever = retriever
         self.names = Names([f"{r.question}\n{r.answer}" for r in retriever.rows])
         self._questions = " " + " ".join(lx.fold(r.question) for r in retriever.rows) + " "

@@ -81,3 +81,20 @@ def test_the_guard_decides_with_the_shipped_decision(retriever):
     assert (prob >= threshold) == (guard.decision.logit(x) >= 0)
     assert guard.check("¿cuánto cuesta la matrícula?").allowed
     assert not guard.check("¿por qué se produce la miopía?").allowed
+
+
+def test_a_decision_fitted_on_another_directed_model_is_not_used(retriever, caplog):
+    """A rebuilt directed model without a refitted decision: the hand-set sum decides, with a warning."""
+    import dataclasses
+
+    from guards import TopicGuard
+    from guards._topic import hand_set
+
+    other = dataclasses.replace(dm.load_directed(), digest="0" * 32)
+    with caplog.at_level("WARNING", logger="guards._decision"):
+        guard = TopicGuard(retriever, directed=other)
+    assert guard.decision is None and "refit" in caplog.text
+    assert TopicGuard(retriever).decision == dc.load_decision()
+    x, _, _ = guard.evidence("¿cuánto cuesta la matrícula?")
+    prob = guard.probability("¿cuánto cuesta la matrícula?")[0]
+    assert (prob >= guard.calibration.threshold) == (hand_set(x) >= 0)
