@@ -34,7 +34,7 @@ ACCEPT = ("paraphrase", "hard_benign", "odd_format")
 TRAIN_ACCEPT = ("paraphrase", "hard_benign")
 """Odd-format prompts stay out of training: their markup and spacing taught the model that odd-looking
 text is a customer's question, and text spaced out letter by letter then scored as one."""
-BLIND = ("valle_alto", "chullpa", "collpa", "chan_chan")
+BLIND = ("valle_alto", "chullpa", "collpa", "chan_chan", "huascaran", "sachavaca", "sipan")
 """Kept out of every shipped model: valle_alto (written blind, never tuned on) and round 9 (fourteenth
 session), so that the final code has domains it never learnt from.  Round 8 (jardines, inti_watts,
 altiplano), blind in the thirteenth session, now trains on its tune halves like rounds 1-7."""

@@ -84,6 +84,9 @@ INSTITUTIONS = {
     "chullpa": "la Plataforma de Atención al Ciudadano de la Municipalidad Distrital de Chullpa Pampa (Ayacucho)",
     "collpa": "la Quesería y Lácteos La Collpa Andina de Cajamarca",
     "chan_chan": "Imprenta y Diseño Gráfico Chan Chan de Trujillo",
+    "huascaran": "la Lavandería y Tintorería Huascarán Express de Huaraz",
+    "sachavaca": "Fumigaciones y Saneamiento Ambiental Sachavaca de Tarapoto",
+    "sipan": "el Laboratorio Clínico Señor de Sipán de Chiclayo",
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 from functools import lru_cache
 
@@ -28,10 +29,20 @@ from ._paths import cache_dir
 log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
-CACHE_VERSION = "r4"
+CACHE_VERSION = "r5"
 MAX_EMBED_CHARS = 600  # e5-small reads 512 tokens; a guard check must stay fast on long text
-VIEWS = ("q", "p", "a", "uq", "ua")
-"""Row embeddings: e5 question (query role), question and answer (passage role); USE question and answer."""
+VIEWS = ("q", "p", "a", "uq", "ua", "s", "s_row")
+"""Row embeddings: e5 question (query role), question and answer (passage role); USE question and answer;
+e5 of each answer sentence after its question (passage role, :func:`answer_sentences`) and, in ``s_row``, the
+row index each of those belongs to."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def answer_sentences(question: str, answer: str) -> list[str]:
+    """The answer's sentences, each after its question ("¿Horario? Los domingos de 9 a 1."), so that a
+    query about one fact of a long answer meets that fact with the row's subject."""
+    parts = [p.strip() for p in _SENTENCE_END.split(answer) if len(p.strip()) > 3] or [answer]
+    return [f"{question} {p}" for p in parts]
 
 
 class _Locked:
@@ -156,6 +167,8 @@ def cached_row_embeddings(rows: tuple, key: str, digest: str) -> dict[str, np.nd
     vectors = {"q": emb.queries([r.question[:cut] for r in rows]),
                "p": emb.passages([r.question[:cut] for r in rows]),
                "a": emb.passages([r.answer[:cut] for r in rows])}
+    owners, sentences = zip(*[(i, t[:cut]) for i, r in enumerate(rows) for t in answer_sentences(r.question, r.answer)])
+    vectors["s"], vectors["s_row"] = emb.passages(list(sentences)), np.array(owners, dtype=np.int32)
     use = get_use_embedder()
     vectors["uq"] = use.encode([r.question[:cut] for r in rows])
     vectors["ua"] = use.encode([r.answer[:cut] for r in rows])

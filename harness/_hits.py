@@ -28,11 +28,12 @@ class Hit:
     score: float
 
 
-SIGNALS = ("q", "p", "a", "l", "use_q", "use_a")
+SIGNALS = ("q", "p", "a", "l", "use_q", "use_a", "s")
 """The per-row signals the fusion combines, in the order of :attr:`Fusion.z`
 and :attr:`Fusion.rank`: e5 cosine of the query with the question (both
 ``query:``), with the question as a passage, with the answer; the lexical
-score; USE cosine with the question, with the answer."""
+score; USE cosine with the question, with the answer; e5 cosine with the
+row's best answer sentence (after its question, as a passage)."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class Fusion:
     w_a: float = 0.24
     w_grams: float = 0.0
     answer_weight: float = 0.5
-    z: tuple[float, ...] = (0.06, 0.52, 0.91, 0.48, 0.49, 0.30)
-    rank: tuple[float, ...] = (0.40, 0.41, 0.40, 0.49, 0.55, 0.0)
+    z: tuple[float, ...] = (-0.07, 0.36, 0.61, 0.43, 0.50, 0.27, 0.72)
+    rank: tuple[float, ...] = (0.30, 0.32, 0.26, 0.44, 0.52, -0.01, 0.34)
 
     def combine(self, signals: dict[str, np.ndarray], exclude: int | None = None) -> np.ndarray:
         """The fused score of every row from the ``signals`` given (a missing

@@ -8,9 +8,11 @@ fallback answer.  There is no second copy of the scoring logic.
 Scoring, per CSV row ``i`` and query ``x`` (embedded once, ``query:`` role,
 after :func:`harness._lexical.clean` strips markup and shouting):
 
-* e5 cosines of ``x`` with three views of the row: the question embedded
+* e5 cosines of ``x`` with four views of the row: the question embedded
   as a query (a symmetric question-question match), the question as a
-  passage, and the answer as a passage;
+  passage, the answer as a passage, and the best of the answer's sentences
+  (each after its question, as a passage: a query about one fact of a long
+  answer meets that fact);
 * Universal Sentence Encoder cosines of ``x`` with the question and with the
   answer (:mod:`harness._embed`: a second model, trained on other data, errs
   on other rows);
@@ -20,7 +22,7 @@ after :func:`harness._lexical.clean` strips markup and shouting):
   the best row's score so it lies in ``[0, 1]``;
 * ``dense[i]``: a weighted mean of the three e5 cosines (what the topic
   guard reads);
-* ``fused[i]`` (the ranking): for each of those six signals, its value
+* ``fused[i]`` (the ranking): for each of those seven signals, its value
   standardised over the rows for this query (mean 0, sd 1, so that cosines
   and BM25, which spread differently, weigh as the weights say) plus a bonus
   for the row's place in that signal's own ranking, weighted as
@@ -70,7 +72,8 @@ class Retriever:
         self.rows: tuple[QARow, ...] = tuple(rows)
         self.key = key
         self.fusion = fusion
-        self._v = {k: np.ascontiguousarray(vectors[k], dtype=np.float32) for k in VIEWS}
+        self._v = {k: np.ascontiguousarray(vectors[k], dtype=np.int32 if k == "s_row" else np.float32)
+                   for k in VIEWS}
         for arr in self._v.values():
             arr.setflags(write=False)
         words_docs, gram_docs = _row_docs(self.rows, fusion.answer_weight)
@@ -165,6 +168,8 @@ class Retriever:
         when ``second``); ``vector`` is ``text``'s e5 embedding when known."""
         vec = self.embed(text) if vector is None else vector
         out = {k: self._v[k] @ vec for k in ("q", "p", "a")}
+        out["s"] = np.full(len(self.rows), -1.0, dtype=np.float32)
+        np.maximum.at(out["s"], self._v["s_row"], self._v["s"] @ vec)  # each row's best answer sentence
         lex = self._bm_words.scores(lx.terms(text))
         lex = lex / max(float(lex.max()), 1e-9)
         if self._bm_grams is not None:

@@ -178,7 +178,7 @@ def test_second_embedder_joins_the_ranking_and_can_be_left_out(retriever):
     assert not e5.use_q.any() and not e5.use_a.any()
     f = retriever.fusion
     signals = retriever.signals("¿Ofrecen becas?", second=False)
-    assert set(signals) == {"q", "p", "a", "l"}
+    assert set(signals) == {"q", "p", "a", "l", "s"}
     # without the second embedder the ranking is the e5 + BM25 one
     assert np.allclose(e5.fused, f.combine(signals))
     assert not np.allclose(both.fused, e5.fused)
@@ -190,10 +190,10 @@ def test_fusion_weighs_standardised_signals_and_ranks():
     from harness import Fusion
 
     sig = {"q": np.array([0.9, 0.8, 0.7, 0.1]), "l": np.array([0.0, 1.0, 0.5, 0.2])}
-    only_q = Fusion(z=(1, 0, 0, 0, 0, 0), rank=(0,) * 6).combine(sig)
+    only_q = Fusion(z=(1, 0, 0, 0, 0, 0, 0), rank=(0,) * 7).combine(sig)
     z = (sig["q"] - sig["q"].mean()) / sig["q"].std()
     assert np.allclose(only_q, z)
-    ranks = Fusion(z=(0,) * 6, rank=(0, 0, 0, 1, 0, 0)).combine(sig)
+    ranks = Fusion(z=(0,) * 7, rank=(0, 0, 0, 1, 0, 0, 0)).combine(sig)
     assert np.allclose(ranks, [1 / 4, 1, 1 / 2, 1 / 3])  # reciprocal rank by the lexical signal
     both = Fusion().combine(sig, exclude=1)
     assert both[1] == -1e3
@@ -224,3 +224,22 @@ def test_single_blas_thread_runs_unlimited_without_threadpoolctl(monkeypatch):
 
     monkeypatch.setattr(_embed, "_blas_controller", broken)
     assert _embed.single_blas_thread(lambda x: x + 1)(1) == 2
+
+
+def test_sentence_view_is_each_rows_best_answer_sentence(retriever):
+    """``s``: the e5 cosine of the query with the best sentence of each row's answer, each embedded after
+    its question; every row has at least one sentence."""
+    from harness._embed import answer_sentences, get_embedder
+
+    assert answer_sentences("¿Horario?", "Abrimos a las 8. Los domingos, de 9 a 1.") == [
+        "¿Horario? Abrimos a las 8.", "¿Horario? Los domingos, de 9 a 1."]
+    owners = retriever._v["s_row"]
+    assert set(owners.tolist()) == set(range(len(retriever)))
+    text = "¿atienden los domingos?"
+    sig = retriever.signals(text)
+    vec = retriever.embed(text)
+    row = 0
+    sentences = answer_sentences(retriever.rows[row].question, retriever.rows[row].answer)
+    best = float((get_embedder().passages(sentences) @ vec).max())
+    assert sig["s"][row] == pytest.approx(best, abs=1e-4)
+    assert len(sentences) == int((owners == row).sum())

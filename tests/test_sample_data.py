@@ -19,7 +19,8 @@ def test_the_sample_domains_are_all_here():
             "winay", "wari_yaku", "itaya", "illari", "pequenos", "kotosh",
             "sillar", "sumaq", "notaria", "motores_inti", "mirador", "killa",
             "wiracocha", "kallpavida", "codeandes", "awana", "mar_brava", "titikaka",
-            "jardines", "inti_watts", "altiplano", "chullpa", "collpa", "chan_chan"} <= set(DOMAINS)
+            "jardines", "inti_watts", "altiplano", "chullpa", "collpa", "chan_chan",
+            "huascaran", "sachavaca", "sipan"} <= set(DOMAINS)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
