@@ -152,10 +152,11 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
     tok.padding_side = "right"
     quant = None
     optim = cfg.optim
+    bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
     if use_qlora:
         from transformers import BitsAndBytesConfig
 
-        compute = torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float16
+        compute = torch.bfloat16 if bf16 else torch.float16
         quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
                                    bnb_4bit_compute_dtype=compute, bnb_4bit_use_double_quant=True)
         optim = "paged_adamw_32bit" if optim == "auto" else optim
@@ -171,7 +172,6 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
         t.strip() for t in cfg.target_modules.split(",") if t.strip()]
     peft_config = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
                              target_modules=targets, bias="none", task_type="CAUSAL_LM")
-    bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
     args = SFTConfig(
         output_dir=str(run / "checkpoints"), num_train_epochs=cfg.epochs,
         per_device_train_batch_size=cfg.batch_size, gradient_accumulation_steps=cfg.grad_accum,
