@@ -131,6 +131,8 @@ class InjectionGuard:
         """Family evidence in one view; a soft family counts each distinct pattern, up to 1."""
         found = []
         for family in self._families:
+            if family.any is not None and not family.any.search(folded):
+                continue
             hits = [m for m in (p.search(folded) for p in family.patterns) if m]
             if hits:
                 weight = min(1.0, family.weight * len(hits)) if family.weight < 1 else family.weight

@@ -192,6 +192,8 @@ class SafetyGuard:
         best = HarmFinding(1.0, "crime evasion", strong.group()) if strong else HarmFinding()
         cleared: list[str] = []  # acts judged reported or negated: the word model does not judge them again
         for act in rules.acts:
+            if act.any is not None and not act.any.search(folded):
+                continue
             for pattern in act.patterns:
                 for m in pattern.finditer(folded):
                     risk = self._act_risk(act.tier, folded, m, bool(weak))

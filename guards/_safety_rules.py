@@ -11,10 +11,10 @@ participle right after the act (:data:`PARTICIPLE`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ._lexicon import compile_list, compile_pattern, load_json
+from ._lexicon import compile_list, compile_pattern, load_json, union
 
 PREFIX_CHARS = 60
 """How far before an act intent and protective framing are looked for."""
@@ -29,11 +29,17 @@ class Act:
         tier: ``"act"`` (harmful unless protected) or ``"intent"`` (also
             needs a request or evasion).
         patterns: compiled patterns over folded text.
+        any: their :func:`guards._lexicon.union` (``None`` when they cannot be
+            joined): no pattern matches where it does not.
     """
 
     category: str
     tier: str
     patterns: tuple[re.Pattern, ...]
+    any: re.Pattern | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any", union(self.patterns))
 
 
 @dataclass(frozen=True)

@@ -162,22 +162,36 @@ def near(word: str, vocab: frozenset[str] | set[str]) -> str | None:
 def _near(word: str, vocab: frozenset[str]) -> str | None:
     # memoised: a guard sees the same words again, and a frozenset caches its hash
     limit = 1 if len(word) < 8 else 2
-    buckets = _buckets(vocab)
-    found = [(edit_distance(word, v, limit), v)
-             for n in range(len(word) - limit, len(word) + limit + 1)
-             for v in buckets.get((word[0], n), ())]
-    best = min(found, default=(limit + 1, None))
+    index = _deletions(vocab, limit)
+    first, lo, hi = word[0], len(word) - limit, len(word) + limit
+    candidates = {v for key in _deletes(word, limit) for v in index.get(key, ())
+                  if v[0] == first and lo <= len(v) <= hi}
+    best = min(((edit_distance(word, v, limit), v) for v in candidates), default=(limit + 1, None))
     return best[1] if best[0] <= limit else None
 
 
+def _deletes(word: str, depth: int) -> set[str]:
+    """``word`` and every string left by deleting up to ``depth`` of its letters."""
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
 @lru_cache(maxsize=64)
-def _buckets(vocab: frozenset[str]) -> dict[tuple[str, int], tuple[str, ...]]:
-    """``vocab`` by (first letter, length): the only words :func:`near` may match."""
-    out: dict[tuple[str, int], list[str]] = {}
+def _deletions(vocab: frozenset[str], depth: int) -> dict[str, tuple[str, ...]]:
+    """Symmetric-deletion index of ``vocab`` (each word under itself and every string left by deleting
+    up to ``depth`` letters): two words within edit distance ``depth`` (adjacent transpositions
+    included) share a key, so :func:`near` measures the distance to those words only, not to every
+    word of the vocabulary.  Words shorter than 6 letters are left out at depth 2 (a long word's only
+    candidates)."""
+    out: dict[str, list[str]] = {}
     for v in vocab:
-        if v:
-            out.setdefault((v[0], len(v)), []).append(v)
-    return {k: tuple(sorted(ws)) for k, ws in out.items()}
+        if v and (depth < 2 or len(v) >= 6):
+            for key in _deletes(v, depth):
+                out.setdefault(key, []).append(v)
+    return {k: tuple(ws) for k, ws in out.items()}
 
 
 class BM25:

@@ -42,6 +42,47 @@ def test_near_forgives_one_typo_but_not_short_words():
     assert lx.near("zapato", vocab) is None
 
 
+def test_near_matches_a_scan_of_the_whole_vocabulary():
+    """The deletion index finds what comparing the word with every vocabulary word finds (same first
+    letter, the closest, then alphabetical), for random typos of real CSV words and for unrelated words."""
+    import random
+
+    from .conftest import DATA
+
+    vocab = frozenset(lx.words((DATA / "cenfobank.csv").read_text(encoding="utf-8")))
+
+    def scan(word):
+        if word in vocab:
+            return word
+        if len(word) < 5:
+            return None
+        limit = 1 if len(word) < 8 else 2
+        found = [(lx.edit_distance(word, v, limit), v) for v in vocab
+                 if v[0] == word[0] and abs(len(v) - len(word)) <= limit]
+        best = min(found, default=(limit + 1, None))
+        return best[1] if best[0] <= limit else None
+
+    rng = random.Random(7)
+    words, letters = sorted(vocab), "abcdeilmnorstuz"
+    for _ in range(1500):
+        w = list(rng.choice(words))
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            i = rng.randrange(len(w) + 1)
+            op = rng.choice("isdt")
+            if op == "i":
+                w.insert(i, rng.choice(letters))
+            elif w and op == "s":
+                w[min(i, len(w) - 1)] = rng.choice(letters)
+            elif w and op == "d":
+                del w[min(i, len(w) - 1)]
+            elif len(w) > 1:
+                j = min(i, len(w) - 2)
+                w[j], w[j + 1] = w[j + 1], w[j]
+        word = "".join(w)
+        if word:
+            assert lx.near(word, vocab) == scan(word), word
+
+
 def test_bm25_ranks_the_matching_document_first():
     bm = lx.BM25([["precio", "curso"], ["horario", "curso"], ["beca"]])
     scores = bm.scores(["horario"])
