@@ -87,6 +87,9 @@ INSTITUTIONS = {
     "huascaran": "la Lavandería y Tintorería Huascarán Express de Huaraz",
     "sachavaca": "Fumigaciones y Saneamiento Ambiental Sachavaca de Tarapoto",
     "sipan": "el Laboratorio Clínico Señor de Sipán de Chiclayo",
+    "tinta": "Killa Tinta Tattoo & Piercing, un estudio de tatuajes y piercing del Cusco",
+    "vigia": "Vigía Misti Seguridad, una empresa de seguridad privada y monitoreo de alarmas de Arequipa",
+    "casona": "Casona Algarrobal Eventos & Banquetes, un local de eventos con catering de Trujillo",
 }
 
 

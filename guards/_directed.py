@@ -24,7 +24,7 @@ never on a held-out half, and never on a domain kept blind (``valle_alto`` and
 the latest round, ``bench/directed.py``'s ``BLIND``).
 ``bench/directed.py`` builds ``guards/resources/directed.npz`` and measures the
 model leave-one-domain-out: trained without a domain, it ranks that domain's
-accept prompts above its off-topic ones with a mean AUC of 0.985 over 36
+accept prompts above its off-topic ones with a mean AUC of 0.985 over 39
 domains (the logistic model shipped before: 0.959 over 27).  The topic guard's
 decision model (:mod:`guards._decision`) weighs the score (about +1 for a
 customer's question, -1 for anything else) with its other evidence.

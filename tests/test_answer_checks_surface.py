@@ -114,6 +114,8 @@ def test_negative_answers_are_not_refusals(small, answer):
     ("¿Cómo sé cuánto me toca pagar al mes?", []), ("¿Cómo cambio mi correo y mi teléfono?", []),
     ("How do I update my address?", []), ("¿Dónde queda la agencia y cuál es su teléfono?", ["phone", "address"]),
     ("¿Los precios pueden cambiar?", []), ("Can prices change?", []),  # whether, not which (round 9's own CSV)
+    # a deposit is a price, and the date it books is not asked for (round 11's own CSV)
+    ("¿Cuánto es el adelanto para separar la fecha?", ["price"]), ("¿Cuánto dejo de garantía?", ["price"]),
 ])
 def test_asked_values(question, want):
     assert asked_values(question) == want
@@ -133,6 +135,8 @@ def test_asked_values(question, want):
     ("¿Qué días atienden?", "Atendemos con cita previa.", True),
     ("¿Cuánto dura la garantía?", "Vale por el periodo que indica la factura.", False),
     ("¿Cuánto dura la garantía?", "La garantía cubre fallas de fábrica.", True),
+    ("¿Cuánto es la garantía?", "Equivale a un mes de alquiler y se devuelve al salir.", False),  # a multiple
+    ("¿Cuánto es el adelanto?", "Se paga al firmar el contrato.", True),
 ])
 def test_no_direct_answer(small, question, answer, flagged):
     assert bool(check_no_direct_answer(question, answer, small)) is flagged

@@ -22,7 +22,7 @@ e-mail ("correo"), an address ("dirección", "¿dónde queda?") or a duration
 ("¿cuánto dura?").  The answer must then state at least one value of that
 type, right or wrong (a wrong one is ``unsupported_fact``'s business).
 An amount offered as a saving or a discount ("puedes ahorrar S/ 300") is
-not a price.  Yes/no questions ("¿El precio incluye materiales?") ask for
+not a price; a multiple of another price ("equivale a un mes de alquiler") is one.  Yes/no questions ("¿El precio incluye materiales?") ask for
 no value and are skipped.
 """
 
@@ -97,7 +97,7 @@ STRONG: dict[str, re.Pattern] = {
         r"\ben cuant[oa]s\s+(?:meses|anos|semanas|dias|horas)\b"),
     "price": re.compile(
         r"\bcuant[oa]\b[^?]{0,30}?\b(?:cuesta|cuestan|cobra|cobran|pag\w*|costo|precio|"
-        r"mensualidad|matricula|pension|cuota|inscripcion|tarifa)\b|"
+        r"mensualidad|matricula|pension|cuota|inscripcion|tarifa|adelanto|deposito|garantia|separacion)\b|"
         r"\bcuant[oa]\s+(?:me\s+|nos\s+|te\s+|le\s+)?(?:vale|valen|sale|salen)\b|\bhow much\b(?!\s+time)|"
         r"\bcual(?:es)? (?:es|son) (?:el|la|los|las) (?:mensualidad|matricula|pension|cuota|costo|precio|tarifa|"
         r"monto|inversion)e?s?\b|\bque (?:precio|costo)\b|\bwhat (?:is|are) the (?:price|cost|fee|tuition)"),
@@ -150,6 +150,9 @@ _VERB = re.compile(r"\b(?:es|son|esta|estan|incluye|incluyen|tiene|tienen|hay|ca
 _DISCOUNT = re.compile(r"ahorr|descuento|dscto|rebaja|\bsave\b|saving|discount|\boff\b|beca")
 _FREE = re.compile(r"\bgratis\b|\bgratuit[oa]s?\b|\bsin costo\b|\bno (?:tiene|tienen) costo\b|\bno cuesta\b|"
                    r"\bsin cargo\b|\bincluid[oa]s?\b|\bincluye\b|\bfree\b|\bno charge\b|\bincluded\b")
+_RELATIVE = re.compile(r"\b(?:equivale a|equivalente a|la mitad|el doble|(?:un|una|uno|dos|tres|cuatro|\d+) "
+                       r"(?:mes|meses|mensualidad|mensualidades|cuota|cuotas|month|months) de)\b")
+"""A price given as a multiple of another ("la garantía equivale a un mes de alquiler")."""
 _DAYPART = re.compile(r"\b(?:manana|tarde|noche|morning|afternoon|evening|night|mediodia|noon)\b")
 _TIME_WORDS = re.compile(
     r"\b(?:hoy|manana|semana|semanas|mes|meses|ano|anos|inicio|inicios|cada|todo el ano|permanente|"
@@ -191,7 +194,7 @@ def _has_value(intent: str, question: str, answer: str, s: str, facts: list[Fact
     kinds = {f.kind for f in facts}
     if intent == "price":
         return (any(f.kind in ("amount", "percent") and not _discounted(s, f) for f in facts)
-                or bool(_FREE.search(s)))
+                or bool(_FREE.search(s)) or bool(_RELATIVE.search(s)))
     if intent == "duration":  # "¿cada cuánto ...?" may be answered by a distance: "cada 5,000 km"
         return "duration" in kinds or bool(_DURATION_WORDS.search(s)) or bool(_EVERY.search(s))
     if intent == "schedule":  # days asked for may be answered with dates ("¿qué días no hay clases?")
