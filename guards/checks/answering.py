@@ -22,8 +22,9 @@ e-mail ("correo"), an address ("dirección", "¿dónde queda?") or a duration
 ("¿cuánto dura?").  The answer must then state at least one value of that
 type, right or wrong (a wrong one is ``unsupported_fact``'s business).
 An amount offered as a saving or a discount ("puedes ahorrar S/ 300") is
-not a price; a multiple of another price ("equivale a un mes de alquiler") is one.  Yes/no questions ("¿El precio incluye materiales?") ask for
-no value and are skipped.
+not a price; a multiple of another price ("equivale a un mes de alquiler")
+is one.  Yes/no questions ("¿El precio incluye materiales?") ask for no
+value and are skipped.
 """
 
 from __future__ import annotations
