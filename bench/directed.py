@@ -34,7 +34,7 @@ ACCEPT = ("paraphrase", "hard_benign", "odd_format")
 TRAIN_ACCEPT = ("paraphrase", "hard_benign")
 """Odd-format prompts stay out of training: their markup and spacing taught the model that odd-looking
 text is a customer's question, and text spaced out letter by letter then scored as one."""
-BLIND = ("valle_alto", "tinta", "vigia", "casona")
+BLIND = ("valle_alto", "tinta", "vigia", "casona", "sonqo", "kuntur", "muchik")
 """Kept out of every shipped model: valle_alto (written blind, never tuned on) and round 11 (sixteenth session), so that
 the final code has domains it never learnt from.  Rounds 8-10, blind in the sessions that wrote them, now
 train on their tune halves like rounds 1-7."""

@@ -90,6 +90,9 @@ INSTITUTIONS = {
     "tinta": "Killa Tinta Tattoo & Piercing, un estudio de tatuajes y piercing del Cusco",
     "vigia": "Vigía Misti Seguridad, una empresa de seguridad privada y monitoreo de alarmas de Arequipa",
     "casona": "Casona Algarrobal Eventos & Banquetes, un local de eventos con catering de Trujillo",
+    "sonqo": "el Centro Psicológico Sonqo Wanka de Huancayo",
+    "kuntur": "Kuntur Wasi Materiales, una ferretería y distribuidora de materiales de construcción de Juliaca",
+    "muchik": "Muchik Hogar Inmobiliaria, una inmobiliaria y constructora de Chiclayo",
 }
 
 

@@ -20,7 +20,8 @@ def test_the_sample_domains_are_all_here():
             "sillar", "sumaq", "notaria", "motores_inti", "mirador", "killa",
             "wiracocha", "kallpavida", "codeandes", "awana", "mar_brava", "titikaka",
             "jardines", "inti_watts", "altiplano", "chullpa", "collpa", "chan_chan",
-            "huascaran", "sachavaca", "sipan", "tinta", "vigia", "casona"} <= set(DOMAINS)
+            "huascaran", "sachavaca", "sipan", "tinta", "vigia", "casona",
+            "sonqo", "kuntur", "muchik"} <= set(DOMAINS)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
