@@ -14,7 +14,7 @@ A *name* here is a capitalised word in mixed-case text that does not open a
 sentence, a line or a block ("Asunto: Factura", "<b>URGENTE</b>", "Dear
 Sir"), is not a common Spanish/English word (:func:`guards._lexicon.word_set`,
 the glossary, greetings, week days, months and languages), does not sign off
-a message ("Gracias, Carla"), and is unknown to the CSV: neither one of its
+a message ("Gracias, Carla Ñiquen Santisteban"), and is unknown to the CSV: neither one of its
 names or acronyms (:class:`guards._entities.Names`) nor a word of its
 vocabulary (by stem, concept or near spelling).  Domain-agnostic: the only
 domain knowledge is the CSV's own text.
@@ -62,13 +62,17 @@ def unknown_names(text: str, names: Names, known: Callable[[str], bool] = lambda
         return []  # names cannot be told in text written in one case
     common = _common()
     found: list[str] = []
-    previous = ""
+    previous, signing = "", False
     for m in _WORD.finditer(text):
         token, before = m.group(), text[:m.start()].rstrip()
         prev, previous = previous, plain(token)
         if not before or not (before[-1].isalnum() or before[-1] == ","):
             continue  # opens a sentence, a line or a block
-        if not is_name(token) or prev in SIGN_OFF_WORDS:
+        if not is_name(token):
+            signing = False
+            continue
+        if prev in SIGN_OFF_WORDS or (signing and before[-1].isalnum()):
+            signing = True  # "Atentamente, Carlos Ñiquen Santisteban": the whole signature
             continue
         word = plain(token)
         word = word[:-2] if word.endswith(("'s", "\u2019s")) else word

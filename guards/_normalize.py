@@ -18,7 +18,7 @@ the common ones, cheaply, and never raises on any ``str``:
 * **flags** naming each trick seen (``zero_width``, ``bidi``,
   ``control_chars``, ``surrogates``, ``tag_chars``, ``fullwidth``, ``styled``,
   ``homoglyph``, ``spaced``, ``leet``, ``base64``, ``hex``, ``percent``,
-  ``rot13``, ``reversed``, ``truncated``).
+  ``rot13``, ``reversed``, ``mixed_case``, ``truncated``); ``mIxEd CaSe`` text gets a lower-case view.
 
 Input is cut to :data:`MAX_CHARS`; the guessing decoders
 (:mod:`guards._decode`) read at most :data:`DECODE_CHARS`.  Every regex is
@@ -77,7 +77,7 @@ _BLANKS = re.compile(r"[^\S\n]+")
 _MANY_NEWLINES = re.compile(r"\n\s*\n\s*\n+")
 _WORD = re.compile(r"\w+")
 _SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_]([ .\-_*·|])(?:[^\W\d_]\1){2,}[^\W\d_](?![^\W\d_])")
-_SPACED_SHORT = re.compile(r"(?<![^\W\d_])[^\W\d_]( )(?:[^\W\d_]\1){0,2}[^\W\d_](?![^\W\d_])")
+_SPACED_SHORT = re.compile(r"(?<![^\W\d_])[^\W\d_]([ .\-_*·|])(?:[^\W\d_]\1){0,2}[^\W\d_](?![^\W\d_])")
 
 
 def _strip_invisible(text: str, flags: list[str]) -> tuple[str, str]:
@@ -132,7 +132,7 @@ def _join_spaced(text: str, flags: list[str], joined: list[str]) -> str:
     out = _SPACED.sub(glue, text)
     if out != text:
         flags.append("spaced")
-        out = _SPACED_SHORT.sub(glue, out)  # "u n a" between spaced words
+        out = _SPACED_SHORT.sub(glue, out)  # "u n a", "t-u" between spaced words
     return out
 
 
@@ -142,6 +142,13 @@ def _canonical(text: str, flags: list[str], joined: list[str] | None = None) -> 
     text = _join_spaced(text, flags, [] if joined is None else joined)
     text = _MANY_NEWLINES.sub("\n\n", _BLANKS.sub(" ", text))
     return text.strip(), tags
+
+
+def _alternating(text: str) -> bool:
+    """Whether two or more words of four letters or more switch case three times or more ("hOlA")."""
+    def switches(word: str) -> int:
+        return sum(a.islower() != b.islower() for a, b in zip(word, word[1:]))
+    return sum(len(w) >= 4 and w.isalpha() and switches(w) >= 3 for w in _WORD.findall(text)) >= 2
 
 
 def normalize(text: str) -> Normalized:
@@ -161,6 +168,9 @@ def normalize(text: str) -> Normalized:
     if len(canon) > DECODE_CHARS and "truncated" not in flags:
         flags.append("truncated")
     raw_views = ([tags] if tags else []) + guesses(head, flags, joined)
+    if _alternating(head):  # "hOlA cUaNtO sAlE": the embeddings read it lower-cased
+        flags.append("mixed_case")
+        raw_views.append(head.lower())
     decoded: list[str] = []
     for view in raw_views:
         clean, _ = _canonical(view[:DECODE_CHARS], [])

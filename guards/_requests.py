@@ -241,15 +241,21 @@ AFFILIATION = re.compile(
     r"\b(?:estudio|estudie|estudiaba|trabajo|trabaje|laboro|vengo|egrese|soy (?:\w+ ){0,3}?(?:de|del|en)|"
     r"estudiante (?:\w+ ){0,3}?(?:de|del|en)|alumn[oa] (?:\w+ ){0,2}?(?:de|del|en)|egresad[oa] (?:de|del)|"
     r"i (?:study|studied|work|worked) (?:at|in|for)|i'?m (?:a |an )?(?:\w+ ){0,2}?(?:student|graduate) (?:at|of|from)|"
-    r"student (?:at|of|from))\s+(?:\w+\s+){0,4}?$")
+    r"student (?:at|of|from)|(?:les?|os) (?:escribe|escribimos|escribo|saluda|saludamos) (?:\w+ ){0,6}?(?:de|del|desde)|"
+    r"(?:escribo|escribimos|somos|represento|representamos) (?:\w+ ){0,4}?(?:de|del|desde|a)|en representacion (?:de|del)|"
+    r"(?:i'?m|we'?re|i am|we are) writing (?:\w+ ){0,4}?(?:from|for|on behalf of)|on behalf of)\s+(?:\w+\s+){0,4}?$")
 """Words that make an organisation the sender's own school or work ("estudio educación en la UNT",
-"soy estudiante de veterinaria de la UNC"), not the subject of the request."""
+"soy estudiante de veterinaria de la UNC", "les escribe el área de logística de la Municipalidad de X")."""
+
+
+_WRITES_TO = re.compile(r"\b(?:les?|os) (?:escribe|escribo|escribimos|saluda|saludamos)\b|\bwriting to you\b")
+"""A letter to the institution ("les escribe el área de logística de ...") speaks to it."""
 
 
 def only_affiliations(text: str, found: list[str], names: Names) -> bool:
     """Whether every name in ``found`` is the sender's school or work (:data:`AFFILIATION` right
     before it) while the text speaks to the institution ("¿puedo hacer mis prácticas con ustedes?")."""
-    if not found or not addresses_institution(text, names):
+    if not found or not (addresses_institution(text, names) or _WRITES_TO.search(fold(text))):
         return False
     folded, start = fold(text), 0
     for name in found:

@@ -249,7 +249,7 @@ class TopicGuard:
         try:
             verdict = self._decide(text)
             norm = None if verdict.allowed else normalize(text)  # "c a r i l l a s  p r e c i o", "h0r4ri0"
-            for view in norm.views() if norm and {"spaced", "leet"} & set(norm.flags) else ():
+            for view in norm.views() if norm and {"spaced", "leet", "mixed_case"} & set(norm.flags) else ():
                 alt = self._decide(view) if view != text else verdict
                 if alt.allowed:
                     return replace(alt, reason=f"{alt.reason}; read as {view[:60]!r}")

@@ -145,6 +145,9 @@ def test_the_senders_own_school_is_context_not_the_subject():
                  "I study at UPAO, do you give discounts to students?"):
         found = foreign_names(text, names)
         assert found and only_affiliations(text, found, names), (text, found)
+    text = "Sres., les escribe el área de logística de la Municipalidad de Caracoto. ¿Qué documentos entregan?"
+    assert only_affiliations(text, foreign_names(text, names), names)  # a letter from the sender's office
+    assert foreign_names("Can I pay in US dollars?", names) == []  # a country, not an organisation
     for text in ("¿La UCSM tiene inglés?", "¿Cuánto cuesta el curso de inglés en el ICPNA?",
                  "Estudio en la UCSM, ¿cuánto cuesta la UCSM?"):  # the other school is the subject
         assert not only_affiliations(text, foreign_names(text, names), names), text
@@ -256,6 +259,8 @@ def test_unknown_names_are_names_the_csv_never_uses_and_no_sentence_openers_or_s
     assert not unknown_names("¿La academia Wayra queda en Huancayo?", names, known)  # the CSV's own names
     assert not unknown_names("Asunto: Factura. Buenos días, ¿dan factura? Gracias, Carla", names, known)
     assert not unknown_names("<b>URGENTE</b> What time do you open on Sundays?", names, known)
+    assert not unknown_names("¿dan factura? Sin otro particular, atentamente, Carla Ñiquen Santisteban", names, known)
+    assert unknown_names("Atentamente, Carla. PD: ¿Qué tal es Movistar?", names, known) == ["Movistar"]
     assert not unknown_names("como cambio la contrasena de mi router movistar", names, known)  # one case
 
 
