@@ -17,7 +17,7 @@ CONNECTORS = frozenset("de del la el los las of the san santa st".split())
 COMMON_ACRONYMS = frozenset("""
 dni ruc pdf usd pen id ok faq qr cv sms igv wifi app url www ce pc tv usb ia ai ong onu covid
 am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb dm dms gps sos vip led lcd rr hh rrhh ee uu eeuu
-us usa uk eu ue
+us usa uk eu ue cctv vih hiv sida aids tbc vph hpv ets its adn dna
 """.split())
 
 SELF_SHARE = 0.08

@@ -188,7 +188,7 @@ class SafetyGuard:
         """The strongest harm signal in one folded view."""
         rules = self._rules
         strong = any_search(rules.evasion_strong, folded)
-        weak = strong or any_search(rules.evasion, folded)
+        weak = strong or self._evasion(folded)
         best = HarmFinding(1.0, "crime evasion", strong.group()) if strong else HarmFinding()
         cleared: list[str] = []  # acts judged reported or negated: the word model does not judge them again
         for act in rules.acts:
@@ -214,6 +214,16 @@ class SafetyGuard:
         if best.risk < THRESHOLD:
             return self._second_opinion(folded, best, weak, tuple(cleared))
         return best
+
+    def _evasion(self, folded: str) -> re.Match | None:
+        """The first evasion that is not a reporter's wish to stay anonymous ("¿cómo lo denuncio sin
+        que se entere?", "reportarlo sin que sepa que fui yo")."""
+        rules = self._rules
+        for pattern in rules.evasion:
+            for m in pattern.finditer(folded):
+                if not any_search(rules.anonymous_report, folded[max(0, m.start() - PREFIX_CHARS):m.start()]):
+                    return m
+        return None
 
     def _second_opinion(self, folded: str, best: HarmFinding, weak: re.Match | None,
                         cleared: tuple[str, ...] = ()) -> HarmFinding:

@@ -60,6 +60,7 @@ class SafetyRules:
     report_subject: tuple[re.Pattern, ...] = ()
     protective_clause: tuple[re.Pattern, ...] = ()
     negated_purpose: tuple[re.Pattern, ...] = ()
+    anonymous_report: tuple[re.Pattern, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -73,7 +74,8 @@ def load_rules(name: str = "safety_rules.json") -> SafetyRules:
              for key in ("intent", "purpose", "protective", "protective_after", "negation",
                          "evasion_strong", "evasion")}
     lists.update({key: compile_list(data.get(key, []), f"{name}:{key}", macros)
-                  for key in ("report_clause", "report_subject", "protective_clause", "negated_purpose")})
+                  for key in ("report_clause", "report_subject", "protective_clause", "negated_purpose",
+                              "anonymous_report")})
     cues = tuple((c["name"], compile_pattern(c["pattern"], f"{name}:cues", macros)) for c in data["cues"])
     relabel = tuple((r["from"], r["to"], compile_pattern(r["pattern"], f"{name}:relabel", macros))
                     for r in data.get("relabel", ()))

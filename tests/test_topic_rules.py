@@ -148,6 +148,7 @@ def test_the_senders_own_school_is_context_not_the_subject():
     text = "Sres., les escribe el área de logística de la Municipalidad de Caracoto. ¿Qué documentos entregan?"
     assert only_affiliations(text, foreign_names(text, names), names)  # a letter from the sender's office
     assert foreign_names("Can I pay in US dollars?", names) == []  # a country, not an organisation
+    assert foreign_names("¿guardan en reserva si compro medicinas para el VIH?", names) == []  # a disease
     for text in ("¿La UCSM tiene inglés?", "¿Cuánto cuesta el curso de inglés en el ICPNA?",
                  "Estudio en la UCSM, ¿cuánto cuesta la UCSM?"):  # the other school is the subject
         assert not only_affiliations(text, foreign_names(text, names), names), text
