@@ -23,3 +23,10 @@ def test_round5_blind_csv_answers_are_not_flagged():
 def test_a_channel_named_after_an_asked_value_is_not_asked_for():
     assert asked_values("¿En qué horario responden el WhatsApp y los mensajes?") == ["schedule"]
     assert asked_values("¿Cuál es el horario y el teléfono?") == ["schedule", "phone"]
+
+
+def test_a_value_named_deep_in_a_wh_clause_is_a_circumstance_not_the_question():
+    assert asked_values("¿Qué requisitos hay para acceder a la tarifa social?") == []
+    assert asked_values("¿Qué hago si me pasa algo fuera del horario de atención?") == []
+    assert asked_values("¿Qué tarifas manejan para grupos?") == ["price"]
+    assert asked_values("¿Cuál es el monto de la tarifa?") == ["price"]

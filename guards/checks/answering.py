@@ -144,6 +144,8 @@ _CAN_KNOW = re.compile(r"^\W*(?:puedo|podria|se puede|can i|could i)\s+(?:ver|sa
                        r"see|check|know|find out|track)\b")
 """"¿Puedo ver cuánto produce mi sistema desde el celular?": whether one can find the value out (yes/no)."""
 MAX_BARE_WORDS = 4
+WH_REACH = 4
+"""A value named in a wh-clause is asked for when at most this many words precede it in the clause."""
 # A verb makes a short question a yes/no one ("¿el precio incluye IGV?"), not a bare "¿precio?".
 _VERB = re.compile(r"\b(?:es|son|esta|estan|incluye|incluyen|tiene|tienen|hay|cambia|cambian|varia|varian|aplica|"
                    r"cubre|vale|sube|suben|baja|bajan|puede|pueden|includes?|is|are|has|have|covers?|can|change)\b")
@@ -246,10 +248,13 @@ def asked_values(question: str) -> list[str]:
         found = [name for name in found if name not in ("address", "phone", "email")]
     bare = sum(1 for _ in words(q)) <= MAX_BARE_WORDS and not _VERB.search(q)
     scopes = [q] if polite or bare else _question_scopes(original, q)
+    near = polite or bare  # in a wh-clause, a named value counts within its first words ("¿qué horario tienen?"),
+    #                       not as a circumstance ("¿qué hago si pasa fuera del horario?", "¿qué requisitos hay para la tarifa?")
     if not _METHOD.match(q):  # after an asked value, a named one counts only when joined to it
         found += [name for name, pattern in WEAK.items()  # "¿horario y teléfono?", not "¿en qué horario responden el WhatsApp?"
                   if name not in found and any(m for scope in scopes for m in pattern.finditer(scope)
-                                               if not found or _JOINED.search(scope[:m.start()]))]
+                                               if (_JOINED.search(scope[:m.start()]) if found
+                                                   else near or len(scope[:m.start()].split()) <= WH_REACH))]
     if "date" not in found and "cu\u00e1ndo" in question.casefold():
         found.append("date")
     if "duration" in found and "price" in found and not re.search(r"cuest|cost|precio|pag|how much", q):
