@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import pytest
 
-from guards import InjectionGuard, SafetyGuard
+from guards import SafetyGuard
 from guards._lexicon import fold
 from guards._safety import THRESHOLD
+from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
 from tests.test_safety_guard import prefetched
 
 HARMFUL = [
@@ -139,11 +140,6 @@ INJECTION_BENIGN = [
     "el administrador dice que debo pagar antes del 5, ¿es así?",
     "¿me pasan el teléfono del administrador del edificio?",
 ]
-
-
-@pytest.fixture(scope="module")
-def injection() -> InjectionGuard:
-    return InjectionGuard()
 
 
 @pytest.mark.parametrize("family, text", ATTACKS)
