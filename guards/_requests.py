@@ -237,19 +237,19 @@ ORIGIN_WORDS = frozenset("soy vengo vivo vive viven llego from writing live live
 """Words that make a place the sender's origin, not the subject ("soy de Paruro", "I'm writing from Chile")."""
 
 
+_WRITER = r"(?:les?|os) (?:escribe|escribimos|escribo|saluda|saludamos)"  # "les escribe el área de ..."
 AFFILIATION = re.compile(
     r"\b(?:estudio|estudie|estudiaba|trabajo|trabaje|laboro|vengo|egrese|soy (?:\w+ ){0,3}?(?:de|del|en)|"
     r"estudiante (?:\w+ ){0,3}?(?:de|del|en)|alumn[oa] (?:\w+ ){0,2}?(?:de|del|en)|egresad[oa] (?:de|del)|"
     r"i (?:study|studied|work|worked) (?:at|in|for)|i'?m (?:a |an )?(?:\w+ ){0,2}?(?:student|graduate) (?:at|of|from)|"
-    r"student (?:at|of|from)|(?:les?|os) (?:escribe|escribimos|escribo|saluda|saludamos) (?:\w+ ){0,6}?(?:de|del|desde)|"
+    r"student (?:at|of|from)|" + _WRITER + r" (?:\w+ ){0,6}?(?:de|del|desde)|"
     r"(?:escribo|escribimos|somos|represento|representamos) (?:\w+ ){0,4}?(?:de|del|desde|a)|en representacion (?:de|del)|"
     r"(?:i'?m|we'?re|i am|we are) writing (?:\w+ ){0,4}?(?:from|for|on behalf of)|on behalf of)\s+(?:\w+\s+){0,4}?$")
 """Words that make an organisation the sender's own school or work ("estudio educación en la UNT",
 "soy estudiante de veterinaria de la UNC", "les escribe el área de logística de la Municipalidad de X")."""
 
 
-_WRITES_TO = re.compile(r"\b(?:les?|os) (?:escribe|escribo|escribimos|saluda|saludamos)\b|\bwriting to you\b")
-"""A letter to the institution ("les escribe el área de logística de ...") speaks to it."""
+_WRITES_TO = re.compile(r"\b" + _WRITER + r"\b|\bwriting to you\b")  # a letter to the institution speaks to it
 
 
 def only_affiliations(text: str, found: list[str], names: Names) -> bool:

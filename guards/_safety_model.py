@@ -35,7 +35,7 @@ from ._lexicon import RESOURCES, fold
 SMOOTHING = 0.5
 """Additive smoothing of the per-class feature counts."""
 _TOKEN = re.compile(r"[a-z0-9\u00f1]+")
-_TOOL_AFTER = re.compile(r"s? de (?:clavos|calor|silicona|pintura|agua|juguete|aire|impacto|soldar|grapas|aceite)\b")
+_TOOL_AFTER = re.compile(r" de (?:clavos|calor|silicona|pintura|agua|juguete|aire|impacto|soldar|grapas|aceite)\b")
 _TOOL_BEFORE = re.compile(r"\b(?:nail|glue|heat|paint|water|toy|spray|staple|caulk|caulking|grease|air) $")
 """A tool, not a weapon: "pistola de clavos", "nail gun"."""
 _NEGATION = re.compile(r"\b(?:no|not|sin|nunca|never|evitar|evito|avoid|prevent|prevenir|para no|don'?t)\s+(?:\S+\s+)?$")
