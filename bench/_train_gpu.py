@@ -18,8 +18,10 @@ LLAMA2_7B = dict(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
 TINY_LLAMA = dict(LLAMA2_7B, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
                   intermediate_size=128)
 GPU_RECIPES = ("seed", "harness", "harness-padfree")
-# ``--gpu-recipes`` may also name "harness-" variants: -noautocast (bf16 compute, no
-# bf16 autocast), -qv (LoRA on q_proj and v_proj only), -padfree, combinable.
+# ``--gpu-recipes`` may also name "harness-" variants: -autocast (bf16 autocast over the
+# bf16-computing nf4 layers, which ``train()`` did before 2026-11-27; plain "harness"
+# follows ``train()``'s default now and does not autocast), -qv (LoRA on q_proj and
+# v_proj only), -padfree, combinable.
 
 
 def row_lengths(recipe: str, max_length: int = 256) -> list[int]:
@@ -122,7 +124,7 @@ def gpu_child(spec: dict) -> dict:
         free0, total = torch.cuda.mem_get_info()
         base_used = total - free0
     bf16 = not seed and (not cuda or torch.cuda.is_bf16_supported())
-    autocast = bf16 and "noautocast" not in mods
+    autocast = bf16 and "autocast" in mods
     compute = torch.float16 if seed or not bf16 else torch.bfloat16
     t0 = time.perf_counter()
     model = build_qlora_llama(TINY_LLAMA if dry else LLAMA2_7B, device, compute, double_quant=not seed)

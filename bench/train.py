@@ -26,8 +26,9 @@ whose lengths are the CSV's rows in each recipe's text format:
   ``--seed-targets all-linear`` for the harness's seed preset), batch 4 padded
   to the longest row after group-by-length sorting, paged_adamw_32bit,
   gradient checkpointing on;
-* ``harness``: what ``train()`` does on CUDA today: bf16 compute + bf16
-  autocast, double quant, r16/α32 all-linear, batch 4 padded to the longest
+* ``harness``: what ``train()`` does on CUDA today: bf16 compute, no
+  autocast (``harness-autocast`` adds it, as ``train()`` did before
+  2026-11-27), double quant, r16/α32 all-linear, batch 4 padded to the longest
   (random order), paged_adamw_32bit, gradient checkpointing on;
 * ``harness padding-free``: the same, the 4 rows of a batch packed into one
   row with restarting position ids (trl's ``padding_free``; transformers turns
@@ -141,7 +142,11 @@ def main() -> int:
                     help="LoRA targets of the seed GPU recipe ('all-linear' = the harness's seed preset)")
     ap.add_argument("--skip-cpu", action="store_true", help="GPU part only")
     ap.add_argument("--gpu-recipes", help="comma-separated GPU recipes (default seed,harness,harness-padfree; "
-                    "variants: harness-noautocast, harness-qv, see _train_gpu.py)")
+                    "variants: harness-autocast, harness-qv, see _train_gpu.py)")
+    ap.add_argument("--trainer-shapes", default="embedded",
+                    help="model shapes of the GPU train() table, comma-separated: embedded, llama7b-4l")
+    ap.add_argument("--trainer-recipes", help="rows of the GPU train() table (default qlora,qlora-autocast,lora,lora-nogc)")
+    ap.add_argument("--trainer-only", action="store_true", help="GPU part: skip the hand-written 7B-shape loop")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ns = ap.parse_args()
     C.apply_threads(ns.threads)
@@ -185,7 +190,8 @@ def main() -> int:
                    ("gc off/on peak RSS (default)", C.ratio(get("default (gc off)", "rss_mib"), get("default, gc on", "rss_mib")))]
 
     if torch.cuda.is_available() or ns.gpu_dry_run:
-        ratios += gpu_section(ns, spawn, torch.cuda.is_available())
+        if not ns.trainer_only:
+            ratios += gpu_section(ns, spawn, torch.cuda.is_available())
         ratios += trainer_section(ns, spawn, torch.cuda.is_available())
     else:
         print("\nno GPU: GPU part skipped")

@@ -29,7 +29,8 @@ from ._summary import KINDS
 REPORT_SCHEMA = "centinela.report/1"
 TEMPLATES = Path(__file__).parent / "templates"
 TRAIN_KEYS = ("epochs", "learning_rate", "batch_size", "grad_accum", "lora_r", "lora_alpha", "lora_dropout",
-              "target_modules", "max_length", "lr_scheduler", "optim", "qlora", "grounded", "preset", "seed")
+              "target_modules", "max_length", "lr_scheduler", "optim", "qlora", "mixed_precision", "grounded", "preset",
+              "seed")
 TABLE_KEYS = ("rouge_l", "fact_recall", "verbatim_rouge_l", "memorisation_gap", "false_refusal", "refused_off_topic",
               "refused_unsafe", "refused_injection", "unsupported_fact", "repetition", "truncated", "stray_token",
               "no_direct_answer", "fallback", "latency_ms")

@@ -128,6 +128,24 @@ def _device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+def mixed_precision(setting: str, device: str, bf16_ok: bool, qlora: bool) -> str:
+    """The Trainer's autocast for ``TrainConfig.mixed_precision`` on ``device``: bf16, fp16 or no.
+
+    ``auto`` autocasts a plain fp32 base to bf16 on a GPU that has it, and leaves
+    QLoRA alone: its nf4 layers already compute in bf16, and the Trainer's
+    autocast on top made a step 2.3-3.2x slower on Llama-2-7B-shaped layers
+    (1.2-1.9x on the embedded shape) for the same loss and memory on an H100
+    (``bench/train.py --trainer-only``, see bench/README.md).
+    """
+    if setting == "auto":
+        return "bf16" if device == "cuda" and bf16_ok and not qlora else "no"
+    if setting == "fp16" and device != "cuda":
+        raise ValueError("mixed_precision='fp16' needs a CUDA GPU; use 'no' or 'bf16' on the CPU")
+    if setting == "bf16" and device == "cuda" and not bf16_ok:
+        raise ValueError("this GPU has no bf16: use mixed_precision='fp16' or 'no'")
+    return setting
+
+
 def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: Any = None,
           resume: bool = False, progress: bool = True) -> TrainResult:
     """Train a LoRA adapter on ``data`` into ``run_dir``."""
@@ -153,6 +171,7 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
     quant = None
     optim = cfg.optim
     bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
+    autocast = mixed_precision(cfg.mixed_precision, device, bf16, use_qlora)
     if use_qlora:
         from transformers import BitsAndBytesConfig
 
@@ -179,7 +198,8 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
         max_grad_norm=cfg.max_grad_norm, weight_decay=cfg.weight_decay, optim=optim,
         train_sampling_strategy="group_by_length" if cfg.group_by_length else "random",
         gradient_checkpointing=gc, completion_only_loss=True, max_length=cfg.max_length,
-        logging_steps=1, save_strategy="epoch", report_to=[], seed=cfg.seed, bf16=bf16,
+        logging_steps=1, save_strategy="epoch", report_to=[], seed=cfg.seed, bf16=autocast == "bf16",
+        fp16=autocast == "fp16",
         use_cpu=device == "cpu", dataloader_num_workers=0, disable_tqdm=not progress,
         save_only_model=False)
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok,
@@ -196,6 +216,7 @@ def train(data: QADataset, run_dir: str | Path, cfg: TrainConfig, *, retriever: 
     write_json(run / "train_config.json", {"schema": "centinela.train/1", "config": cfg.to_dict(),
                                            "base_model": resolve_model(cfg.model), "device": device,
                                            "qlora": use_qlora, "gradient_checkpointing": gc, "optim": optim,
+                                           "mixed_precision": autocast,
                                            "prompt_fingerprint": fmt.fingerprint(),
                                            "csv": {"path": data.path, "sha256": data.sha256, "rows": len(rows.rows)},
                                            "seconds": round(seconds, 2)})

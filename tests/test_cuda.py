@@ -73,6 +73,7 @@ def test_auto_is_qlora_nf4_on_the_gpu(gpu_run):
     meta = json.loads((run / "train_config.json").read_text())
     assert meta["qlora"] is True and meta["device"] == "cuda"
     assert meta["optim"] == "paged_adamw_32bit" and meta["gradient_checkpointing"] is True
+    assert meta["mixed_precision"] == "no"  # no Trainer autocast over nf4 (slower per step, bench/train.py)
     (model,) = seen
     quantized = [m for m in model.modules() if isinstance(m, bnb.nn.Linear4bit)]
     assert len(quantized) == 2 * 7  # q, k, v, o, gate, up, down in each of the 2 layers
@@ -124,3 +125,15 @@ def test_resume_continues_on_the_gpu(gpu_run, tiny_model_dir, tmp_path):
     second = train(data, tmp_path, _cfg(tiny_model_dir, epochs=2), resume=True, progress=False)
     assert second.steps == 6 and second.qlora
     assert [r["step"] for r in read_loss_log(tmp_path / "loss.jsonl")] == list(range(1, 7))
+
+
+def test_qlora_with_bf16_autocast_on_the_gpu(gpu_run, tiny_model_dir, tmp_path):
+    """``mixed_precision="bf16"`` puts the Trainer's autocast back over nf4
+    (the earlier default) and trains finite."""
+    _, _, _, csv_path = gpu_run
+    res = train(load_qa_csv(csv_path), tmp_path, _cfg(tiny_model_dir, epochs=1, mixed_precision="bf16"),
+                progress=False)
+    meta = json.loads((tmp_path / "train_config.json").read_text())
+    assert res.qlora and meta["mixed_precision"] == "bf16" and meta["config"]["mixed_precision"] == "bf16"
+    losses = [r["loss"] for r in read_loss_log(tmp_path / "loss.jsonl")]
+    assert len(losses) == 3 and all(math.isfinite(x) for x in losses)

@@ -25,6 +25,26 @@ def test_prompt_format_roundtrip(tmp_path):
         PromptFormat.load(tmp_path)
 
 
+def test_mixed_precision_setting():
+    from harness._config import TrainConfig
+    from harness._train import mixed_precision
+
+    assert mixed_precision("auto", "cuda", True, qlora=False) == "bf16"  # a plain fp32 base autocasts
+    assert mixed_precision("auto", "cuda", True, qlora=True) == "no"  # nf4 layers already compute in bf16
+    assert mixed_precision("auto", "cuda", False, qlora=False) == "no"  # a T4 has no bf16
+    assert mixed_precision("auto", "cpu", True, qlora=False) == "no"
+    assert mixed_precision("bf16", "cuda", True, qlora=True) == "bf16"
+    assert mixed_precision("fp16", "cuda", False, qlora=True) == "fp16"
+    with pytest.raises(ValueError, match="CUDA"):
+        mixed_precision("fp16", "cpu", True, qlora=False)
+    with pytest.raises(ValueError, match="no bf16"):
+        mixed_precision("bf16", "cuda", False, qlora=False)
+    with pytest.raises(ValueError, match="mixed_precision must be one of"):
+        TrainConfig(mixed_precision="fp8")
+    with pytest.raises(ValueError, match="qlora must be one of"):
+        TrainConfig(qlora="yes")
+
+
 def test_training_and_inference_share_messages():
     fmt = PromptFormat()
     ex = fmt.example("¿Precio?", "S/ 480.")
