@@ -93,6 +93,9 @@ INSTITUTIONS = {
     "sonqo": "el Centro Psicológico Sonqo Wanka de Huancayo",
     "kuntur": "Kuntur Wasi Materiales, una ferretería y distribuidora de materiales de construcción de Juliaca",
     "muchik": "Muchik Hogar Inmobiliaria, una inmobiliaria y constructora de Chiclayo",
+    "dojo": "Kallpa Dojo, una academia de artes marciales y defensa personal de Huánuco",
+    "huarango": "Gas Huarango, una distribuidora de gas licuado e instalaciones de gas de Ica",
+    "algarrobo_go": "Algarrobo Express, una empresa de taxis con app de Piura",
 }
 
 

@@ -21,7 +21,7 @@ def test_the_sample_domains_are_all_here():
             "wiracocha", "kallpavida", "codeandes", "awana", "mar_brava", "titikaka",
             "jardines", "inti_watts", "altiplano", "chullpa", "collpa", "chan_chan",
             "huascaran", "sachavaca", "sipan", "tinta", "vigia", "casona",
-            "sonqo", "kuntur", "muchik"} <= set(DOMAINS)
+            "sonqo", "kuntur", "muchik", "dojo", "huarango", "algarrobo_go"} <= set(DOMAINS)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
