@@ -96,6 +96,8 @@ class HarmFinding:
         view: ``""`` for the text itself, else the decoder flag that exposed it.
         by_model: the refusal rests on the word model alone: ``"word"``
             (with a harm word) or ``"plain"`` (without).
+        victim: the text is a victim asking for a remedy ("me robaron el
+            carné, ¿cómo saco otro?"): the classifier alone does not refuse it.
     """
 
     risk: float = 0.0
@@ -103,6 +105,7 @@ class HarmFinding:
     evidence: str = ""
     view: str = ""
     by_model: str = ""
+    victim: bool = False
 
 
 class SafetyGuard:
@@ -137,7 +140,7 @@ class SafetyGuard:
                 category = clf.category(vector) if found.category == "harmful request" else found.category
                 return replace(found, category=category, evidence=f"{found.evidence}, classifier p={p:.2f}")
             return HarmFinding(0.5, found.category, f"{found.evidence} overruled by classifier p={p:.2f}")
-        if p >= clf.threshold:
+        if p >= clf.threshold and not found.victim:
             return HarmFinding(1.0, found.category or clf.category(vector), f"embedding classifier p={p:.2f}")
         return found
 
@@ -235,6 +238,8 @@ class SafetyGuard:
         rules = self._rules
         if not any_search(rules.intent, folded) or (not weak and any_search(rules.protective, folded)):
             return best
+        if not weak and self.victim(folded):
+            return best
         word = self._model.harm_word(folded)
         if word and not weak and any(word in span for span in cleared):
             return best
@@ -247,10 +252,22 @@ class SafetyGuard:
         return HarmFinding(1.0, category, f"{why}word model p={p:.2f}" + (f" + {weak.group()}" if weak else ""),
                            by_model="word" if word else "plain")
 
+    def victim(self, folded: str) -> bool:
+        """A victim asking for a remedy: a report of what someone did to the writer or
+        theirs, and a wish to report, block, replace, verify or remove; no evasion, and
+        no story to be invented ("voy a decir que me robaron")."""
+        rules = self._rules
+        return bool(any_search(rules.victim_report, folded) and any_search(rules.remedy, folded)
+                    and not any_search(rules.victim_pretence, folded)
+                    and not self._evasion(folded) and not any_search(rules.evasion_strong, folded))
+
     def assess(self, text: str) -> HarmFinding:
         """The strongest finding over every view of ``text``."""
         norm = normalize(text)
-        best = self.judge(fold(norm.text))
+        folded = fold(norm.text)
+        best = self.judge(folded)
+        if best.risk < THRESHOLD and self.victim(folded):
+            best = replace(best, victim=True)
         if best.risk < THRESHOLD:
             decoders = [f for f in norm.flags if f in (*ENCODINGS, "leet", "spaced", "separators")]
             label = "+".join(decoders) or "decoded"

@@ -61,6 +61,9 @@ class SafetyRules:
     protective_clause: tuple[re.Pattern, ...] = ()
     negated_purpose: tuple[re.Pattern, ...] = ()
     anonymous_report: tuple[re.Pattern, ...] = ()
+    victim_report: tuple[re.Pattern, ...] = ()
+    remedy: tuple[re.Pattern, ...] = ()
+    victim_pretence: tuple[re.Pattern, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -75,7 +78,7 @@ def load_rules(name: str = "safety_rules.json") -> SafetyRules:
                          "evasion_strong", "evasion")}
     lists.update({key: compile_list(data.get(key, []), f"{name}:{key}", macros)
                   for key in ("report_clause", "report_subject", "protective_clause", "negated_purpose",
-                              "anonymous_report")})
+                              "anonymous_report", "victim_report", "remedy", "victim_pretence")})
     cues = tuple((c["name"], compile_pattern(c["pattern"], f"{name}:cues", macros)) for c in data["cues"])
     relabel = tuple((r["from"], r["to"], compile_pattern(r["pattern"], f"{name}:relabel", macros))
                     for r in data.get("relabel", ()))
