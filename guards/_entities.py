@@ -98,7 +98,7 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
                     name.extend(tokens[j:k])  # "Universidad Andina del Cusco", "Escuela de Oficiales de la Policía"
                     j = k
                     continue
-                if capital and part not in ORG_WORDS:
+                if capital and part not in ORG_WORDS and part not in COMMON_ACRONYMS:  # "my company RUC"
                     name.append(tok)
                 elif (after_of and not strict and not name and part not in STOP_WORDS
                       and part not in ORG_WORDS and len(part) > 2):

@@ -29,22 +29,18 @@ from typing import Callable
 from harness._glossary import concept_map
 from harness._lexical import STOP_WORDS, stem
 
-from ._names import COMMON_ACRONYMS, Names, is_name, plain
+from ._names import CALENDAR_WORDS, COMMON_ACRONYMS, Names, is_name, plain
 from ._lexicon import word_set
 from ._requests import GREETING_WORDS
-
-CALENDAR_WORDS = frozenset("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-august september october november december english spanish quechua aymara french german portuguese
-italian chinese japanese korean
-""".split())
-"""Words English capitalises that are no names (week days, months, languages)."""
 
 SIGN_OFF_WORDS = frozenset("""
 gracias saludos atte atentamente cordialmente abrazos bendiciones thanks thank regards cheers sincerely
 best
 """.split())
 """A capitalised word right after one of these signs a message ("Gracias, Carla"), it asks about no one."""
+
+SIGNATURE_JOINS = frozenset("de del la las los y e of the and".split())
+"""Lower-case words a signature goes on over ("Jefe de Logística", "Head of Sales")."""
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*", re.UNICODE)
 
@@ -69,10 +65,10 @@ def unknown_names(text: str, names: Names, known: Callable[[str], bool] = lambda
         if not before or not (before[-1].isalnum() or before[-1] == ","):
             continue  # opens a sentence, a line or a block
         if not is_name(token):
-            signing = False
+            signing = signing and previous in SIGNATURE_JOINS  # "..., Jefe de Logística"
             continue
-        if prev in SIGN_OFF_WORDS or (signing and before[-1].isalnum()):
-            signing = True  # "Atentamente, Carlos Ñiquen Santisteban": the whole signature
+        if prev in SIGN_OFF_WORDS or (signing and (before[-1].isalnum() or before[-1] == ",")):
+            signing = True  # "Atentamente, Carlos Ñiquen Santisteban, Jefe de Logística": the whole signature
             continue
         word = plain(token)
         word = word[:-2] if word.endswith(("'s", "\u2019s")) else word

@@ -18,7 +18,15 @@ COMMON_ACRONYMS = frozenset("""
 dni ruc pdf usd pen id ok faq qr cv sms igv wifi app url www ce pc tv usb ia ai ong onu covid
 am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb dm dms gps sos vip led lcd rr hh rrhh ee uu eeuu
 us usa uk eu ue cctv vih hiv sida aids tbc vph hpv ets its adn dna
+adhd tdah tea toc ocd ptsd tept asd
 """.split())
+
+CALENDAR_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december english spanish quechua aymara french german portuguese
+italian chinese japanese korean
+""".split())
+"""Words English capitalises that are no names (week days, months, languages)."""
 
 SELF_SHARE = 0.08
 """An all-capital word in this share of the CSV's rows is the institution's name."""

@@ -32,7 +32,7 @@ from typing import Callable
 
 from harness._lexical import fold
 
-from ._names import BREAKS, TOKEN, Names, is_name, plain
+from ._names import BREAKS, CALENDAR_WORDS, TOKEN, Names, is_name, plain
 
 
 ADDRESS_WORDS = frozenset("""
@@ -295,6 +295,6 @@ def asks_about_elsewhere(text: str, names: Names, known: Callable[[str], bool]) 
             j -= 1
         tok = tokens[i]
         if (plain(tokens[j]) in PLACE_PREPOSITIONS and is_name(tok) and not tok.isupper()
-                and len(tok) >= 4 and not known(plain(tok))):
+                and len(tok) >= 4 and not known(plain(tok)) and plain(tok) not in CALENDAR_WORDS):
             return tok
     return None

@@ -63,9 +63,12 @@ TAU = 0.2
 """Kernel width on cosine similarity (chosen by cross-validation, 0.1-0.5 is a plateau)."""
 TARGET_FPR = 0.02
 """Share of benign exemplars (out of fold) the refusal threshold may refuse."""
-AGREE_FPR = (0.25, 0.10)
+AGREE_FPR = (0.25, 0.06)
 """Share of benign exemplars (out of fold) refused at the levels that back the
-word model's refusal: with a harm word, without one."""
+word model's refusal: with a harm word, without one.  Without a harm word the
+word model reads only everyday words ("quiero que vengan a evaluar mi casa"), so
+it needs the classifier at the 6 % level (p about 0.26; 0.10 until the
+eighteenth session, p about 0.10, when it refused plain requests of new domains)."""
 FOLDS, BLOCK = 5, 6
 SETTINGS = f"kernel-ridge tau={TAU} lam={LAM} fpr={TARGET_FPR} agree={AGREE_FPR} folds={FOLDS}x{BLOCK}"
 

@@ -96,6 +96,7 @@ def terms(text: str) -> list[str]:
 
 _TAGS = re.compile(r"<[^<>]{0,40}>")
 _MARKUP = re.compile(r"[*_`#|>{}\[\]\\]+|\s-\s|^\s*[-•]\s*", re.M)
+_LABEL = re.compile(r"^\s*(?:pregunta|consulta|duda|question|query|asunto|subject)\s*:\s*", re.IGNORECASE)
 _REPEAT = re.compile(r"([!?.,;:])\1+")
 
 
@@ -104,13 +105,16 @@ def clean(text: str) -> str:
 
     Lone surrogates and NUL go (the embedder needs valid UTF-8); HTML
     tags, markdown emphasis, table pipes and JSON braces go; repeated
-    punctuation collapses; a text written all in capitals is lower-cased
-    (the cased sentence-piece model reads "CUANTO CUESTA" poorly).
+    punctuation collapses; a label that opens the text ("Pregunta:",
+    "Consulta:", "Question:") goes, since the embedder reads it as content;
+    a text written all in capitals is lower-cased (the cased sentence-piece
+    model reads "CUANTO CUESTA" poorly).
     """
     text = text.encode("utf-8", "ignore").decode("utf-8").replace("\x00", " ")  # lone surrogates, NUL
     text = _TAGS.sub(" ", text)
     text = _MARKUP.sub(" ", text)
     text = _REPEAT.sub(r"\1", text).replace('"', " ")
+    text = _LABEL.sub("", text)
     letters = [c for c in text if c.isalpha()]
     if len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         text = text.lower()
