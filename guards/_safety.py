@@ -253,13 +253,11 @@ class SafetyGuard:
                            by_model="word" if word else "plain")
 
     def victim(self, folded: str) -> bool:
-        """A victim asking for a remedy: a report of what someone did to the writer or
-        theirs, and a wish to report, block, replace, verify or remove; no evasion, and
-        no story to be invented ("voy a decir que me robaron")."""
-        rules = self._rules
-        return bool(any_search(rules.victim_report, folded) and any_search(rules.remedy, folded)
-                    and not any_search(rules.victim_pretence, folded)
-                    and not self._evasion(folded) and not any_search(rules.evasion_strong, folded))
+        """A victim's story and a remedy (report, block, replace, verify, remove); no evasion, no
+        story to be invented ("voy a decir que me robaron")."""
+        r = self._rules
+        return bool(any_search(r.victim_report, folded) and any_search(r.remedy, folded) and not any_search(
+            r.victim_pretence, folded) and not self._evasion(folded) and not any_search(r.evasion_strong, folded))
 
     def assess(self, text: str) -> HarmFinding:
         """The strongest finding over every view of ``text``."""
