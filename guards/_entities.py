@@ -56,6 +56,11 @@ restaurant company inc sac eirl ltd corp
 
 BEFORE_ACRONYM = frozenset("el la los las del al en con de desde por ante contra at the of from in to with".split())
 """An unknown acronym right after one of these ("la UNSAAC", "at MIT") names an organisation."""
+CONTACT_WORDS = frozenset("""
+telefono telefonos numero celular correo email mail direccion web pagina horario horarios phone number
+address website hours
+""".split())
+"""Asking for one of these of an acronym asks about that body, even one the CSV names ("el teléfono de SUSALUD")."""
 
 
 def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda w: False) -> list[str]:
@@ -117,9 +122,11 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
             i = max(j, i + 1)
             continue
         core = tokens[i]
+        contact = any(plain(t) in CONTACT_WORDS for t in tokens[max(0, i - 4):i])  # "el teléfono de SUSALUD"
         if (2 <= len(core) <= 10 and core.isupper() and core.isalpha() and not no_case and i > 0
                 and plain(tokens[i - 1]) in BEFORE_ACRONYM and not tokens[i - 1].isupper()  # "POR FAVOR" shouts
-                and word not in COMMON_ACRONYMS and not names.knows([core])):
+                and word not in COMMON_ACRONYMS
+                and not (names.knows([core]) and not (contact and len(core) > 2 and not names.mentions_self(core)))):
             found.append(core)
         i += 1
     subject = None if found else other_subject(text, names)

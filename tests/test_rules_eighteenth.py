@@ -95,6 +95,15 @@ def test_week_days_are_no_places_and_acronyms_no_organisations():
     assert foreign_names("Is the company Gloria your partner?", NAMES) == ["company Gloria"]
 
 
+def test_the_contact_details_of_a_body_the_csv_names_are_about_that_body():
+    rows = [f"¿Cuánto cuesta el análisis {n}?\nEn CLINIVIDA el análisis {n} cuesta S/ {20 + n}." for n in range(15)]
+    rows.append("¿Dónde me quejo?\nPuede presentar su queja ante SUSALUD o en nuestro libro de reclamaciones.")
+    names = Names(rows)  # SUSALUD in 1 row of 16: another body, not the clinic's own name
+    assert foreign_names("¿Cuál es el teléfono de SUSALUD?", names) == ["SUSALUD"]
+    assert foreign_names("¿Puedo quejarme ante SUSALUD?", names) == []  # the CSV answers that
+    assert foreign_names("¿Cuál es el teléfono de CLINIVIDA?", names) == []  # the institution itself
+
+
 def test_a_signature_runs_on_over_its_title():
     letter = "Buenos días, quisiera el horario. Atentamente, Ana Ruiz Paz, Jefa de Logística"
     assert unknown_names(letter, NAMES) == []
