@@ -122,15 +122,21 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
             i = max(j, i + 1)
             continue
         core = tokens[i]
-        contact = any(plain(t) in CONTACT_WORDS for t in tokens[max(0, i - 4):i])  # "el teléfono de SUSALUD"
         if (2 <= len(core) <= 10 and core.isupper() and core.isalpha() and not no_case and i > 0
                 and plain(tokens[i - 1]) in BEFORE_ACRONYM and not tokens[i - 1].isupper()  # "POR FAVOR" shouts
                 and word not in COMMON_ACRONYMS
-                and not (names.knows([core]) and not (contact and len(core) > 2 and not names.mentions_self(core)))):
+                and (not names.knows([core]) or _contact_of_other_body(tokens, i, names))):
             found.append(core)
         i += 1
     subject = None if found else other_subject(text, names)
     return found + ([subject] if subject else [])
+
+
+def _contact_of_other_body(tokens: list[str], i: int, names: Names) -> bool:
+    """The known acronym ``tokens[i]`` follows a contact word ("el teléfono de SUSALUD") and is
+    not the institution's own name: the text asks about that other body."""
+    return (len(tokens[i]) > 2 and any(plain(t) in CONTACT_WORDS for t in tokens[max(0, i - 4):i])
+            and not names.mentions_self(tokens[i]))
 
 
 def _suffix_name(tokens: list[str], i: int, no_case: bool) -> int | None:
