@@ -35,9 +35,9 @@ TRAIN_ACCEPT = ("paraphrase", "hard_benign")
 """Odd-format prompts stay out of training: their markup and spacing taught the model that odd-looking
 text is a customer's question, and text spaced out letter by letter then scored as one."""
 BLIND = ("valle_alto", "tinta", "vigia", "casona", "sonqo", "kuntur", "muchik", "dojo", "huarango",
-         "algarrobo_go")
+         "algarrobo_go", "cumbenet", "chinchipe", "via_heroica")
 """Kept out of every shipped model: valle_alto (written blind, never tuned on), round 11 (sixteenth session) and
-round 12 (seventeenth) and round 13 (eighteenth), so that the final code has domains it never learnt from.  Rounds 8-10, blind in the
+round 12 (seventeenth), round 13 (eighteenth) and round 14 (nineteenth), so that the final code has domains it never learnt from.  Rounds 8-10, blind in the
 sessions that wrote them, train on their tune halves like rounds 1-7.  (A refit with round 11 trained, in
 the seventeenth session, gave the CSV model's margin a weight of -0.05 in the decision: not shipped.)"""
 TRAIN_DOMAINS = tuple(d for d in DOMAINS if d not in BLIND)
