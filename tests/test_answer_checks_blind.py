@@ -30,3 +30,12 @@ def test_a_value_named_deep_in_a_wh_clause_is_a_circumstance_not_the_question():
     assert asked_values("¿Qué hago si me pasa algo fuera del horario de atención?") == []
     assert asked_values("¿Qué tarifas manejan para grupos?") == ["price"]
     assert asked_values("¿Cuál es el monto de la tarifa?") == ["price"]
+
+
+def test_a_phone_before_a_colon_is_a_phone_and_a_clock_time_is_not():
+    """Round 14's driving school lists extensions after its number: «(052) 41-5873: anexo 1 ...»."""
+    from guards.checks._extract import extract_facts
+
+    kinds = lambda s: [(f.kind, f.value) for f in extract_facts(s)]  # noqa: E731
+    assert ("phone", "52415873") in kinds("Nuestro teléfono fijo es (052) 41-5873: anexo 1 matrículas.")
+    assert not [k for k, _ in kinds("Abrimos a las 8:00 y cerramos a las 20:30.") if k == "phone"]

@@ -61,7 +61,7 @@ PERCENT_SIGN = re.compile(r"%|por\s*ciento(?!\w)|percent(?!\w)|per\s+cent(?!\w)"
 NUM_BEFORE_AMOUNT = re.compile(rf"(?<![\w.,])({DIGITS_SPACED}|{WORDS_RUN})\s*(?:de\s+)?(?:nuevos\s+)?$")
 NUM_BEFORE_PERCENT = re.compile(rf"(?<![\w.,])({NUM})\s*$")
 PHONE = re.compile(
-    r"(?<![\w/.,:+-])(\+\d{1,3}[\s.-]?)?(\(\d{1,4}\)[\s.-]?)?\d{1,15}(?:[\s.-]\d{1,8}){0,4}(?![\w/:]|[.,]\d)")
+    r"(?<![\w/.,:+-])(\+\d{1,3}[\s.-]?)?(\(\d{1,4}\)[\s.-]?)?\d{1,15}(?:[\s.-]\d{1,8}){0,4}(?![\w/]|:\d|[.,]\d)")
 _UNIT = (r"(anos?|meses|mes|semanas?|dias?|horas?|hrs?|minutos?|min|semestres?|trimestres?|bimestres?|"
          r"years?|months?|weeks?|days?|hours?|minutes?|semesters?)")
 UNIT_WORD = re.compile(rf"{_UNIT}(?![\w])")
