@@ -253,9 +253,14 @@ _WRITES_TO = re.compile(r"\b" + _WRITER + r"\b|\bwriting to you\b")  # a letter 
 
 
 def only_affiliations(text: str, found: list[str], names: Names) -> bool:
-    """Whether every name in ``found`` is the sender's school or work (:data:`AFFILIATION` right
-    before it) while the text speaks to the institution ("¿puedo hacer mis prácticas con ustedes?")."""
-    if not found or not (addresses_institution(text, names) or _WRITES_TO.search(fold(text))):
+    """Whether every name in ``found`` is the sender's school or work (:func:`affiliations`) while the text
+    speaks to the institution ("¿puedo hacer mis prácticas con ustedes?")."""
+    return (addresses_institution(text, names) or bool(_WRITES_TO.search(fold(text)))) and affiliations(text, found)
+
+
+def affiliations(text: str, found: list[str]) -> bool:
+    """Whether every name in ``found`` has :data:`AFFILIATION` right before it ("soy estudiante de la UNCP")."""
+    if not found:
         return False
     folded, start = fold(text), 0
     for name in found:

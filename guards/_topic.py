@@ -37,16 +37,15 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    chit-chat; a prompt naming an organisation the CSV does not know ("la
    Universidad de Salamanca", "el BBVA"; not the sender's own school or work
    in a message to the institution: "estudio en la UNT, ¿puedo hacer mis
-   prácticas con ustedes?"), opening "¿Qué universidad ...?",
+   prácticas con ustedes?"), a well-known one in any case ("beca 18",
+   :mod:`guards._bodies`), opening "¿Qué universidad ...?",
    or asking for a recipe / tips or a general fact (a town's population,
    tomorrow's weather, a trade's salary) without naming a course, a class or
    the institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
-   After the model: a request added after "además", "PD", "also", "by the
-   way", "luego" is judged on its own (by the generic-advice rule and the
-   model), so an in-domain question cannot carry an off-topic one; a
-   refused prompt in spaced letters or leetspeak is judged again as
-   :func:`guards._normalize.normalize` reads it (the safety and injection
-   checks already judged those readings).
+   After the model: a request added after "además", "PD", "also", "luego" is judged on its own (by the
+   generic-advice rule and the model), so an in-domain question cannot carry an off-topic one; a refused
+   prompt in spaced letters or leetspeak is judged again as :func:`guards._normalize.normalize` reads it
+   (the safety and injection checks already judged those readings).
 
 ``score`` is the model's probability that the prompt is in-domain (greetings
 score 1.0, foreign organisations 0.0).
@@ -67,6 +66,7 @@ from harness._retrieval import Profile, Retriever
 
 from ._decision import DecisionModel, matching_decision
 from ._directed import DirectedModel, fit_logistic, load_directed
+from ._bodies import about_known_body
 from ._entities import foreign_names
 from ._generic import embed_cached, generic_vectors, load_generic
 from ._mentions import unknown_names
@@ -267,6 +267,9 @@ class TopicGuard:
         if foreign and not only_affiliations(text, foreign, self.names):
             return Verdict(False, self.name, 0.0,
                            f"mentions {foreign[0]!r}, another organisation or place this assistant knows nothing about")
+        body = about_known_body(text, self.names)
+        if body:
+            return Verdict(False, self.name, 0.0, f"asks about {body!r}, a well-known organisation the CSV never mentions")
         which = asks_which_institution(text, self.names)
         if which:
             return Verdict(False, self.name, 0.0, f"asks {which!r}: about other institutions, not this one")
