@@ -13,6 +13,7 @@ printed per split.  ``bench/topic_decision.py`` measures the shipped decision.  
 
     python bench/directed.py            # measure (about 6 minutes on 2 cores, embeddings cached after)
     python bench/directed.py --write    # and write guards/resources/directed.npz from all training domains
+    python bench/directed.py --curve 10 20 30 39   # blind AUC against the number of training domains (3 min)
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ TRAIN_ACCEPT = ("paraphrase", "hard_benign")
 text is a customer's question, and text spaced out letter by letter then scored as one."""
 BLIND = ("valle_alto", "tinta", "vigia", "casona", "sonqo", "kuntur", "muchik", "dojo", "huarango",
          "algarrobo_go", "cumbenet", "chinchipe", "via_heroica")
-"""Kept out of every shipped model: valle_alto (written blind, never tuned on), round 11 (sixteenth session) and
-round 12 (seventeenth), round 13 (eighteenth) and round 14 (nineteenth), so that the final code has domains it never learnt from.  Rounds 8-10, blind in the
-sessions that wrote them, train on their tune halves like rounds 1-7.  (A refit with round 11 trained, in
-the seventeenth session, gave the CSV model's margin a weight of -0.05 in the decision: not shipped.)"""
+"""Kept out of every shipped model: valle_alto (written blind, never tuned on), round 11 (sixteenth session),
+round 12 (seventeenth), round 13 (eighteenth) and round 14 (nineteenth), so that the final code has domains it
+never learnt from.  Rounds 8-10, blind in the sessions that wrote them, train on their tune halves like rounds
+1-7.  Refits with more rounds trained were measured and not shipped: round 11 in the seventeenth session (the
+CSV model's margin got a weight of -0.05 in the decision), rounds 11-13 in the nineteenth (48 domains: the
+margin's weight -0.16, and against the 39-domain models, same rules, round 14 accepted 5 paraphrases fewer of
+390 and refused 5 more of its 876 off-topic, unsafe and injection prompts; the held-out halves of rounds 1-10
+moved by -4 paraphrases, -2 odd-format, +1 off-topic, +5 injections)."""
 TRAIN_DOMAINS = tuple(d for d in DOMAINS if d not in BLIND)
 ADDITIVE = (5.0, 0.0)
 """(weight, center) of the additive rule shipped in the thirteenth session (chosen with ``--grid``)."""
@@ -114,6 +119,32 @@ def measure(grid: list[tuple[float, float]]) -> None:
                                                                  .rjust(16) for g, n in cells))
 
 
+def learning_curve(sizes: list[int], repeats: int = 3, seed: int = 0) -> None:
+    """AUC on the :data:`BLIND` domains (accept prompts against off-topic ones) of directed models fitted on
+    random subsets of the training domains: does one more domain of probes still help?"""
+    from guards import _directed as dm
+    from guards._generic import embed_cached
+
+    texts, labels, owner = training_set()
+    vecs = embed_cached("directed-train", texts).astype(np.float16).astype(np.float32)
+    y, owner = np.array(labels), np.array(owner)
+    prompts, accept = [], []
+    for d in BLIND:
+        for kind in (*ACCEPT, "off_topic"):
+            for p in read_probe_prompts(d, kind):
+                prompts.append(p.prompt), accept.append(kind != "off_topic")
+    blind, accept = embed_cached("directed-blind", prompts), np.array(accept)
+    rng = np.random.default_rng(seed)
+    for n in sorted({min(s, len(TRAIN_DOMAINS)) for s in sizes}):
+        aucs = []
+        for _ in range(repeats if n < len(TRAIN_DOMAINS) else 1):
+            keep = np.isin(owner, [""] + list(rng.choice(TRAIN_DOMAINS, n, replace=False)))
+            model = dm.DirectedModel(vecs[keep], dm.fit(vecs[keep], y[keep]), "", "", ())
+            scores = np.array([model.score(v) for v in blind])
+            aucs.append(auc(scores[accept], scores[~accept]))
+        print(f"{n:>3} training domains: blind AUC {np.mean(aucs):.4f} (mean of {len(aucs)})", flush=True)
+
+
 def write() -> Path:
     from guards import _directed as dm
     from guards._generic import embed_cached
@@ -128,10 +159,14 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="also write guards/resources/directed.npz")
     ap.add_argument("--grid", action="store_true", help="try other weights and centers too")
     ap.add_argument("--weights", type=float, nargs="*", default=[1.0, 2.0, 3.0], help="weights --grid tries")
+    ap.add_argument("--curve", type=int, nargs="*", help="learning curve: blind AUC for these numbers of training "
+                    "domains (e.g. 10 20 30 48), then stop")
     ap.add_argument("--centers", type=float, nargs="*", default=[-0.25, 0.0, 0.25], help="centers --grid tries")
     args = ap.parse_args()
     setup()
     print_machine()
+    if args.curve:
+        return learning_curve(args.curve)
     grid = [ADDITIVE]
     if args.grid:
         grid += [(w, c) for w in args.weights for c in args.centers if (w, c) != grid[0]]
