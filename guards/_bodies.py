@@ -47,10 +47,7 @@ _PERMISSION = re.compile(r"\b(?:puedo|podemos|podria|podriamos|can i|can we|coul
 
 def well_known_bodies(text: str, names: Names) -> list[str]:
     """Well-known organisations (:data:`KNOWN_BODIES`) that ``text`` names, in any case, and the CSV never
-    mentions: "requisitos para postular a beca 18", "horario de promart juliaca", "¿dónde me afilio al SIS?".
-
-    Not a body that vouches for the institution or works with it (:data:`VOUCH_WORDS` in the three words
-    before it)."""
+    mentions: "requisitos para postular a beca 18", "horario de promart juliaca", "¿dónde me afilio al SIS?"."""
     words, bodies, found = fold(text).split(), known_bodies(), []
     i = 0
     while i < len(words):
@@ -60,17 +57,28 @@ def well_known_bodies(text: str, names: Names) -> list[str]:
             continue
         phrase = " ".join(words[i:i + size])
         known = f" {phrase} " in names.text or (size == 1 and phrase in names.acronyms)
-        if not known and not VOUCH_WORDS & set(words[max(0, i - 3):i]):
+        if not known:
             found.append(phrase)
         i += size
     return found
 
 
+def vouches(text: str, name: str) -> bool:
+    """Whether the organisation ``name`` follows a :data:`VOUCH_WORDS` word within three words in ``text``
+    ("licensed by the Ministry of Education", "¿está reconocido por la UGEL?")."""
+    words, target = fold(text).split(), fold(name).split()
+    for i in range(len(words) - len(target) + 1):
+        if words[i:i + len(target)] == target and VOUCH_WORDS & set(words[max(0, i - 3):i]):
+            return True
+    return False
+
+
 def about_known_body(text: str, names: Names) -> str | None:
     """The well-known body ``text`` asks about, if any (:func:`well_known_bodies`): not when the text speaks
     to the institution (:func:`guards._requests.addresses_institution`), asks its leave ("¿puedo ...?"),
-    or names the body as the sender's school or work ("soy universitario de la UNJBG, ¿hay descuento?")."""
-    bodies = well_known_bodies(text, names)
+    names the body as the sender's school or work ("soy universitario de la UNJBG, ¿hay descuento?"), or
+    the body vouches for the institution or works with it (:func:`vouches`)."""
+    bodies = [b for b in well_known_bodies(text, names) if not vouches(text, b)]
     if not bodies or addresses_institution(text, names) or _PERMISSION.search(fold(text)) \
             or affiliations(text, bodies):
         return None

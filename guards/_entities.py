@@ -12,6 +12,9 @@
   name ("DRE" for "Dirección Regional de Educación").  "¿Cuánto cuesta la
   matrícula en la Universidad Andina del Cusco?" must be refused even though
   every word of it is in the CSV.
+* :func:`asks_about_elsewhere` finds a request about a place the CSV never
+  names ("the easiest route up Kilimanjaro", "visitar Machu Picchu") that
+  does not speak to the institution.
 The request-shape rules (greetings, generic advice, added requests, whether a
 text addresses the institution) are in
 :mod:`guards._requests`.  Both modules are domain-agnostic: the only domain
@@ -22,19 +25,20 @@ from __future__ import annotations
 
 from typing import Callable
 
-from harness._lexical import STOP_WORDS
+from harness._lexical import STOP_WORDS, fold
 
 from ._lexicon import word_set
-from ._names import BREAKS, COMMON_ACRONYMS, CONNECTORS, TOKEN, Names, is_name, plain
+from ._names import BREAKS, CALENDAR_WORDS, COMMON_ACRONYMS, CONNECTORS, TOKEN, Names, is_name, plain
+from ._requests import CONTEXT_WORDS, addresses_institution
 
-__all__ = ["Names", "foreign_names", "other_subject"]
+__all__ = ["Names", "asks_about_elsewhere", "foreign_names", "other_subject"]
 
 ORG_WORDS = frozenset("""
 universidad universidades univ uni university universities instituto institutos institute institutes
 banco bancos bank banks escuela escuelas school schools colegio colegios college colleges academia
 academias academy caja cajas cooperativa cooperativas cooperative financiera financieras fundacion
 foundation ministerio ministry municipalidad empresa empresas company restaurante restaurantes
-restaurant restaurants hotel hoteles clinica hospital cevicheria picanteria pasteleria panaderia
+restaurant restaurants hotel hoteles clinica hospital cevicheria picanteria pasteleria panaderia comisaria
 """.split())
 
 NAMED_ORG_WORDS = frozenset("""
@@ -58,7 +62,7 @@ BEFORE_ACRONYM = frozenset("el la los las del al en con de desde por ante contra
 """An unknown acronym right after one of these ("la UNSAAC", "at MIT") names an organisation."""
 CONTACT_WORDS = frozenset("""
 telefono telefonos numero celular correo email mail direccion web pagina horario horarios phone number
-address website hours
+address website hours abre abren opens
 """.split())
 """Asking for one of these of an acronym asks about that body, even one the CSV names ("el teléfono de SUSALUD")."""
 
@@ -198,3 +202,49 @@ def other_subject(text: str, names: Names) -> str | None:
     if not span or names.knows(span) or names.mentions_self(" ".join(span)) or all(w in names.words for w in content):
         return None
     return " ".join(span)
+
+
+PLACE_PREPOSITIONS = frozenset("en in a al to up hasta visitar visit visiting around near cerca".split())
+"""A capitalised name right after one of these is a place the request is about ("en los Alpes")."""
+
+WH_WORDS = frozenset("como cuanto cuanta cuantos cuantas cual cuales que donde cuando quien quienes how what "
+                     "which where when who whats".split())
+"""The request is a wh-question: a yes/no question ("¿El certificado vale en Lima?", "¿Hay treks en
+Bolivia?") asks about the institution's own offer, so it is left to the topic model."""
+
+ORIGIN_WORDS = frozenset("soy vengo vivo vive viven llego from writing live lives living am".split())
+"""Words that make a place the sender's origin, not the subject ("soy de Paruro", "I'm writing from Chile")."""
+
+
+def asks_about_elsewhere(text: str, names: Names, known: Callable[[str], bool]) -> str | None:
+    """The unknown place a request is about, if any.
+
+    A capitalised name (not all capitals, 4+ letters) after a place
+    preposition (:data:`PLACE_PREPOSITIONS`, articles skipped), in the last
+    sentence of ``text`` when that sentence is a wh-question
+    (:data:`WH_WORDS`), that the CSV never uses (``known``: the retriever's
+    vocabulary test, which forgives typos and knows glossary words such as
+    month names), when the text does not speak to the institution
+    (:func:`addresses_institution`, :data:`CONTEXT_WORDS`) and the place is
+    not the sender's origin.  Lower-case or all-capital text has no names to
+    see, so the rule stays silent there.
+    """
+    if text == text.lower() or text == text.upper():
+        return None
+    words = set(fold(text).split())
+    if words & CONTEXT_WORDS or words & ORIGIN_WORDS or addresses_institution(text, names):
+        return None
+    tokens = TOKEN.findall(text.rstrip(" ?!.\n\t¿¡"))
+    last = max((i for i, t in enumerate(tokens) if t in BREAKS), default=-1)
+    tokens = tokens[last + 1:]
+    if not {plain(t) for t in tokens} & WH_WORDS:
+        return None
+    for i in range(1, len(tokens)):
+        j = i - 1
+        while j > 0 and plain(tokens[j]) in ("el", "la", "los", "las", "the"):
+            j -= 1
+        tok = tokens[i]
+        if (plain(tokens[j]) in PLACE_PREPOSITIONS and is_name(tok) and not tok.isupper()
+                and len(tok) >= 4 and not known(plain(tok)) and plain(tok) not in CALENDAR_WORDS):
+            return tok
+    return None

@@ -19,6 +19,7 @@ dni ruc pdf usd pen id ok faq qr cv sms igv wifi app url www ce pc tv usb ia ai 
 am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb dm dms gps sos vip led lcd rr hh rrhh ee uu eeuu
 us usa uk eu ue cctv vih hiv sida aids tbc vph hpv ets its adn dna
 adhd tdah tea toc ocd ptsd tept asd
+ig fb wsp wa tt yt
 """.split())
 
 CALENDAR_WORDS = frozenset("""

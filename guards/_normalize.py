@@ -77,6 +77,7 @@ _BLANKS = re.compile(r"[^\S\n]+")
 _MANY_NEWLINES = re.compile(r"\n\s*\n\s*\n+")
 _WORD = re.compile(r"\w+")
 _SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_]([ .\-_*·|])(?:[^\W\d_]\1){2,}[^\W\d_](?![^\W\d_])")
+_SPACED_WIDE = re.compile(r"(?<!\S)[^\W\d_](?: {2,}[^\W\d_]){3,}(?!\S)")
 _SPACED_SHORT = re.compile(r"(?<![^\W\d_])[^\W\d_]([ .\-_*·|])(?:[^\W\d_]\1){0,2}[^\W\d_](?![^\W\d_])")
 
 
@@ -129,7 +130,12 @@ def _join_spaced(text: str, flags: list[str], joined: list[str]) -> str:
         joined.append(m.group().replace(m.group(1), ""))
         return joined[-1]
 
-    out = _SPACED.sub(glue, text)
+    def glue_wide(m: re.Match) -> str:  # "h  o  r  a  r  i  o    d  e": words where the gap widens
+        narrow = min(len(g) for g in re.findall(r" +", m.group()))
+        joined.append(" ".join(w.replace(" ", "") for w in re.split(f" {{{narrow + 1},}}", m.group())))
+        return joined[-1]
+
+    out = _SPACED.sub(glue, _SPACED_WIDE.sub(glue_wide, text))
     if out != text:
         flags.append("spaced")
         out = _SPACED_SHORT.sub(glue, out)  # "u n a", "t-u" between spaced words

@@ -13,9 +13,6 @@
   institution.
 * :func:`tail_requests` finds requests added after a first one ("¿...?
   Además, escríbeme un ensayo ..."), which the topic guard judges on their own.
-* :func:`asks_about_elsewhere` finds a request about a place the CSV never
-  names ("the easiest route up Kilimanjaro", "visitar Machu Picchu") that
-  does not speak to the institution.
 * :func:`addresses_institution`: whether a text speaks to the institution
   ("ustedes", "your course") or names it, a feature of the topic model.
 * :func:`language_of`: ``en`` or ``es``, for the topic model's language offset and the refusal's language.
@@ -28,11 +25,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
 
 from harness._lexical import fold
 
-from ._names import BREAKS, CALENDAR_WORDS, TOKEN, Names, is_name, plain
+from ._names import Names
 
 
 ADDRESS_WORDS = frozenset("""
@@ -107,8 +103,12 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "organizame un itinerario", "hazme un itinerario", "escribe un poema", "escribe un ensayo",
                "escribe un cuento", "escribe una historia", "write a poem", "write an essay", "write a story",
                "genera una contrasena", "generate a password", "can you recommend", "recommend some",
-               "como se trata", "como se tratan", "como limpio", "how do i clean", "which is better")
+               "como se trata", "como se tratan", "como limpio", "how do i clean", "which is better",
+               "how do i become a certified", "how do i become a licensed", "how to become a certified",
+               "how to become a licensed")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
+TASK_CUES = ("debug my", "proofread my", "sql query", "javascript code", "web scraper", "python script")
+"""Phrases that ask the assistant itself to do a job no FAQ does: "you" in "can you ..." ties them to no one."""
 FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
              "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",
              "pronostico del tiempo", "weather forecast", "whats the weather", "cual es la historia de",
@@ -118,7 +118,9 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
              "quien invento", "who invented", "quien descubrio", "who discovered", "cuentame la historia",
              "tell me the history", "origen del", "origen de la", "origin of", "what s the history of",
              "en promedio", "on average", "en general", "in general", "por que se produce", "por que se producen",
-             "how do i know if")
+             "how do i know if", "engorda", "cuantas calorias", "how many calories", "segun los pediatras",
+             "segun los expertos", "segun los estudios", "segun los medicos", "que dicen los estudios",
+             "according to experts", "according to doctors", "according to studies", "according to science")
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
@@ -184,14 +186,14 @@ def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
     folded = f" {fold(text)} "
     if names.mentions_self(text):
         return None
-    for cue in (*ADVICE_CUES, *FACT_CUES):
+    for cue in (*ADVICE_CUES, *FACT_CUES, *TASK_CUES):
         if cue in ("receta", "recetas") and _PRESCRIPTION.search(folded):
             continue  # a doctor's prescription, not a recipe
         if cue in ("paso a paso", "step by step") and _PROCEDURE.search(folded):
             continue  # "¿cómo pido un crédito, paso a paso?": the institution's own procedure
         if f" {cue} " in folded and f" {cue} " not in questions:
             rest = folded.replace(f" {cue} ", " ")  # "how do you say": the cue's "you" is no address
-            if not set(rest.split()) & CONTEXT_WORDS:
+            if not set(rest.split()) & (CONTEXT_WORDS - {"you", "your"} if cue in TASK_CUES else CONTEXT_WORDS):
                 return cue
     return None
 
@@ -223,18 +225,6 @@ def asks_which_institution(text: str, names: Names) -> str | None:
         if word in BUSINESS_WORDS and "mas" in last[i + 1:i + 4] and last[-1] != "mas":  # "la empresa ... más segura"
             return " ".join(last[i:last.index("mas", i) + 2])
     return None
-
-
-PLACE_PREPOSITIONS = frozenset("en in a al to up hasta visitar visit visiting around near cerca".split())
-"""A capitalised name right after one of these is a place the request is about ("en los Alpes")."""
-
-WH_WORDS = frozenset("como cuanto cuanta cuantos cuantas cual cuales que donde cuando quien quienes how what "
-                     "which where when who whats".split())
-"""The request is a wh-question: a yes/no question ("¿El certificado vale en Lima?", "¿Hay treks en
-Bolivia?") asks about the institution's own offer, so it is left to the topic model."""
-
-ORIGIN_WORDS = frozenset("soy vengo vivo vive viven llego from writing live lives living am".split())
-"""Words that make a place the sender's origin, not the subject ("soy de Paruro", "I'm writing from Chile")."""
 
 
 _WRITER = r"(?:les?|os) (?:escribe|escribimos|escribo|saluda|saludamos)"  # "les escribe el área de ..."
@@ -269,37 +259,3 @@ def affiliations(text: str, found: list[str]) -> bool:
             return False
         start = at + 1
     return True
-
-
-def asks_about_elsewhere(text: str, names: Names, known: Callable[[str], bool]) -> str | None:
-    """The unknown place a request is about, if any.
-
-    A capitalised name (not all capitals, 4+ letters) after a place
-    preposition (:data:`PLACE_PREPOSITIONS`, articles skipped), in the last
-    sentence of ``text`` when that sentence is a wh-question
-    (:data:`WH_WORDS`), that the CSV never uses (``known``: the retriever's
-    vocabulary test, which forgives typos and knows glossary words such as
-    month names), when the text does not speak to the institution
-    (:func:`addresses_institution`, :data:`CONTEXT_WORDS`) and the place is
-    not the sender's origin.  Lower-case or all-capital text has no names to
-    see, so the rule stays silent there.
-    """
-    if text == text.lower() or text == text.upper():
-        return None
-    words = set(fold(text).split())
-    if words & CONTEXT_WORDS or words & ORIGIN_WORDS or addresses_institution(text, names):
-        return None
-    tokens = TOKEN.findall(text.rstrip(" ?!.\n\t¿¡"))
-    last = max((i for i, t in enumerate(tokens) if t in BREAKS), default=-1)
-    tokens = tokens[last + 1:]
-    if not {plain(t) for t in tokens} & WH_WORDS:
-        return None
-    for i in range(1, len(tokens)):
-        j = i - 1
-        while j > 0 and plain(tokens[j]) in ("el", "la", "los", "las", "the"):
-            j -= 1
-        tok = tokens[i]
-        if (plain(tokens[j]) in PLACE_PREPOSITIONS and is_name(tok) and not tok.isupper()
-                and len(tok) >= 4 and not known(plain(tok)) and plain(tok) not in CALENDAR_WORDS):
-            return tok
-    return None

@@ -96,8 +96,8 @@ class HarmFinding:
         view: ``""`` for the text itself, else the decoder flag that exposed it.
         by_model: the refusal rests on the word model alone: ``"word"``
             (with a harm word) or ``"plain"`` (without).
-        victim: the text is a victim asking for a remedy ("me robaron el
-            carné, ¿cómo saco otro?"): the classifier alone does not refuse it.
+        victim: the text is a victim asking for a remedy ("me robaron el carné, ¿cómo saco otro?") or
+            someone protecting themselves or their children: the classifier alone does not refuse it.
     """
 
     risk: float = 0.0
@@ -183,8 +183,8 @@ class SafetyGuard:
         rules = self._rules
         if PARTICIPLE.match(text, m.end()) and m.group()[-1:].isalpha():
             return True  # "una cucaracha envenenada": a state, not an act
-        if any_search(rules.report_subject, prefix):
-            return True
+        if any_search(rules.report_subject, prefix) or any_search(rules.victim_report, clause):
+            return True  # "alguien está usando mis datos para estafas": the victim's story, not a request
         return any_search(rules.report_clause, clause + m.group()) is not None
 
     def judge(self, folded: str) -> HarmFinding:
@@ -253,11 +253,14 @@ class SafetyGuard:
                            by_model="word" if word else "plain")
 
     def victim(self, folded: str) -> bool:
-        """A victim's story and a remedy (report, block, replace, verify, remove); no evasion, no
-        story to be invented ("voy a decir que me robaron")."""
+        """A victim's story and a remedy (report, block, replace, verify, remove), or a request to protect
+        oneself or one's children (``self_protection``: block adult sites, avoid being scammed, tell a
+        fake collector from a real one); no evasion, no story to be invented ("voy a decir que me robaron")."""
         r = self._rules
-        return bool(any_search(r.victim_report, folded) and any_search(r.remedy, folded) and not any_search(
-            r.victim_pretence, folded) and not self._evasion(folded) and not any_search(r.evasion_strong, folded))
+        return bool(((any_search(r.victim_report, folded) and any_search(r.remedy, folded))
+                     or any_search(r.self_protection, folded))
+                    and not any_search(r.victim_pretence, folded) and not self._evasion(folded)
+                    and not any_search(r.evasion_strong, folded))
 
     def assess(self, text: str) -> HarmFinding:
         """The strongest finding over every view of ``text``."""

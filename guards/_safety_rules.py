@@ -64,6 +64,7 @@ class SafetyRules:
     victim_report: tuple[re.Pattern, ...] = ()
     remedy: tuple[re.Pattern, ...] = ()
     victim_pretence: tuple[re.Pattern, ...] = ()
+    self_protection: tuple[re.Pattern, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -78,7 +79,7 @@ def load_rules(name: str = "safety_rules.json") -> SafetyRules:
                          "evasion_strong", "evasion")}
     lists.update({key: compile_list(data.get(key, []), f"{name}:{key}", macros)
                   for key in ("report_clause", "report_subject", "protective_clause", "negated_purpose",
-                              "anonymous_report", "victim_report", "remedy", "victim_pretence")})
+                              "anonymous_report", "victim_report", "remedy", "victim_pretence", "self_protection")})
     cues = tuple((c["name"], compile_pattern(c["pattern"], f"{name}:cues", macros)) for c in data["cues"])
     relabel = tuple((r["from"], r["to"], compile_pattern(r["pattern"], f"{name}:relabel", macros))
                     for r in data.get("relabel", ()))

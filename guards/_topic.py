@@ -33,15 +33,13 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    similarities; without it the margin gets :data:`CROSS_LINGUAL_LOGIT` or
    :data:`SAME_LANGUAGE_LOGIT` and :data:`UNKNOWN_NAME_LOGIT`.
 4. Rules before the model: an empty prompt is refused; a prompt made only of
-   greeting/courtesy words ("hola", "Hi", "gracias") is allowed as
-   chit-chat; a prompt naming an organisation the CSV does not know ("la
-   Universidad de Salamanca", "el BBVA"; not the sender's own school or work
-   in a message to the institution: "estudio en la UNT, ¿puedo hacer mis
-   prácticas con ustedes?"), a well-known one in any case ("beca 18",
-   :mod:`guards._bodies`), opening "¿Qué universidad ...?",
-   or asking for a recipe / tips or a general fact (a town's population,
-   tomorrow's weather, a trade's salary) without naming a course, a class or
-   the institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
+   greeting/courtesy words ("hola", "Hi", "gracias") is allowed as chit-chat; a prompt naming an
+   organisation the CSV does not know ("la Universidad de Salamanca", "el BBVA"; not the sender's own school
+   or work in a message to the institution, "estudio en la UNT, ¿puedo hacer mis prácticas con ustedes?", nor
+   the sender's company in a signature or after "mi"), a well-known one in any case ("beca 18",
+   :mod:`guards._bodies`), opening "¿Qué universidad ...?", or asking for a recipe / tips or a general fact
+   (a town's population, tomorrow's weather, a trade's salary) without naming a course, a class or the
+   institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
    After the model: a request added after "además", "PD", "also", "luego" is judged on its own (by the
    generic-advice rule and the model), so an in-domain question cannot carry an off-topic one; a refused
    prompt in spaced letters or leetspeak is judged again as :func:`guards._normalize.normalize` reads it
@@ -66,13 +64,13 @@ from harness._retrieval import Profile, Retriever
 
 from ._decision import DecisionModel, matching_decision
 from ._directed import DirectedModel, fit_logistic, load_directed
-from ._bodies import about_known_body
-from ._entities import foreign_names
+from ._bodies import about_known_body, vouches
+from ._entities import asks_about_elsewhere, foreign_names
 from ._generic import embed_cached, generic_vectors, load_generic
-from ._mentions import unknown_names
+from ._mentions import senders_own, unknown_names
 from ._names import Names
 from ._normalize import normalize
-from ._requests import (addresses_institution, asks_about_elsewhere, asks_generic_advice, asks_which_institution,
+from ._requests import (addresses_institution, asks_generic_advice, asks_which_institution,
                         is_greeting, language_of, only_affiliations, tail_requests)
 from ._types import Verdict
 
@@ -263,7 +261,8 @@ class TopicGuard:
             return Verdict(False, self.name, 0.0, "empty prompt")
         if is_greeting(text):
             return Verdict(True, self.name, 1.0, "greeting / courtesy (allowed as chit-chat)")
-        foreign = foreign_names(text, self.names, self.retriever.is_known)
+        foreign = [f for f in foreign_names(text, self.names, self.retriever.is_known)
+                   if not senders_own(text, f) and not vouches(text, f)]
         if foreign and not only_affiliations(text, foreign, self.names):
             return Verdict(False, self.name, 0.0,
                            f"mentions {foreign[0]!r}, another organisation or place this assistant knows nothing about")

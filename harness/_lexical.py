@@ -98,6 +98,7 @@ _TAGS = re.compile(r"<[^<>]{0,40}>")
 _MARKUP = re.compile(r"[*_`#|>{}\[\]\\]+|\s-\s|^\s*[-•]\s*", re.M)
 _LABEL = re.compile(r"^\s*(?:pregunta|consulta|duda|question|query|asunto|subject)\s*:\s*", re.IGNORECASE)
 _REPEAT = re.compile(r"([!?.,;:])\1+")
+_DEVICE = re.compile(r"(?:^|\s)(?:-+\s*)?(?:enviado desde mi|enviado de mi|sent from my)\s+[\w .-]{2,30}$", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -106,7 +107,8 @@ def clean(text: str) -> str:
     Lone surrogates and NUL go (the embedder needs valid UTF-8); HTML
     tags, markdown emphasis, table pipes and JSON braces go; repeated
     punctuation collapses; a label that opens the text ("Pregunta:",
-    "Consulta:", "Question:") goes, since the embedder reads it as content;
+    "Consulta:", "Question:") goes, since the embedder reads it as content,
+    and so does a phone's signature that closes it ("Enviado desde mi iPhone");
     a text written all in capitals is lower-cased (the cased sentence-piece
     model reads "CUANTO CUESTA" poorly).
     """
@@ -114,7 +116,7 @@ def clean(text: str) -> str:
     text = _TAGS.sub(" ", text)
     text = _MARKUP.sub(" ", text)
     text = _REPEAT.sub(r"\1", text).replace('"', " ")
-    text = _LABEL.sub("", text)
+    text = _DEVICE.sub("", _LABEL.sub("", text))
     letters = [c for c in text if c.isalpha()]
     if len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         text = text.lower()

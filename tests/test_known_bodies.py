@@ -1,7 +1,9 @@
-"""The well-known-body rule (:mod:`guards._bodies`): a question about a public body, a social programme,
+"""The well-known-body rule (:mod:`guards._bodies`) and the sender's own organisation
+(:func:`guards._mentions.senders_own`).  A question about a public body, a social programme,
 a utility, a retailer or a courier the CSV never names is about that body, in any case; the sender's own
 school or work, a body that vouches for the institution or works with it, a question asking the
-institution's leave and a body the CSV names are not.  Worded apart from the probe sets."""
+institution's leave and a body the CSV names are not.  An organisation in a message's signature, after
+"mi"/"nuestra" or "somos" is the sender's own, not another one.  Worded apart from the probe sets."""
 
 from __future__ import annotations
 
@@ -58,3 +60,31 @@ def test_the_topic_guard_refuses_with_the_body_in_its_reason(retriever):
 
     verdict = TopicGuard(retriever).check("¿en qué horario atiende Promart en Cusco?")
     assert not verdict.allowed and verdict.guard == "topic" and "promart" in verdict.reason
+
+
+OWN = [
+    ("Buenas tardes: quisiera saber si emiten factura. Saludos cordiales, Ferretería El Sauce EIRL",
+     "Ferretería El Sauce EIRL"),
+    ("Estimados: solicito una cotización. Atte. -- Lic. Ana Poma, Gerente, Transportes Huaylas SAC",
+     "Transportes Huaylas SAC"),
+    ("Somos el Colegio Santa Ana y queremos una visita guiada", "Colegio Santa Ana"),
+    ("¿Hacen precio por volumen para mi empresa de calzado?", "empresa de calzado"),
+]
+NOT_OWN = [
+    ("Gracias por todo. ¿La Universidad de Lima tiene convenio con ustedes?", "Universidad de Lima"),
+    ("¿Cuánto cobra la Academia Pacífico por el curso?", "Academia Pacífico"),
+]
+
+
+@pytest.mark.parametrize("text,name", OWN)
+def test_the_senders_own_organisation_is_no_other_organisation(text, name):
+    from guards._mentions import senders_own
+
+    assert senders_own(text, name)
+
+
+@pytest.mark.parametrize("text,name", NOT_OWN)
+def test_a_name_before_a_question_or_without_a_possessive_is_another_organisation(text, name):
+    from guards._mentions import senders_own
+
+    assert not senders_own(text, name)

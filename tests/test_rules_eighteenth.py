@@ -12,7 +12,7 @@ from guards import SafetyGuard
 from guards._entities import Names, foreign_names
 from guards._lexicon import fold
 from guards._mentions import unknown_names
-from guards._requests import asks_about_elsewhere
+from guards._entities import asks_about_elsewhere
 from guards._safety import THRESHOLD
 from harness._lexical import clean
 from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
@@ -114,3 +114,8 @@ def test_a_leading_label_is_no_content():
     assert clean("**Pregunta:** ¿aceptan *Yape*?") == "¿aceptan Yape ?"
     assert clean("Consulta: horario de noche") == "horario de noche"
     assert clean("¿La pregunta: cuánto cuesta?") == "¿La pregunta: cuánto cuesta?"
+
+
+def test_a_phones_signature_is_no_content():
+    assert clean("¿Cuál es el CCI?\n\n--\nEnviado desde mi iPhone") == "¿Cuál es el CCI?"
+    assert clean("What are your hours? Sent from my Galaxy S21") == "What are your hours?"

@@ -5,7 +5,8 @@ school, places the CSV never names, added requests), tested on their own."""
 from __future__ import annotations
 
 from guards._entities import Names, foreign_names
-from guards._requests import (asks_about_elsewhere, asks_generic_advice, asks_which_institution, is_greeting,
+from guards._entities import asks_about_elsewhere
+from guards._requests import (asks_generic_advice, asks_which_institution, is_greeting,
                               language_of, tail_requests)
 
 from ._domain import CSV_TEXT, csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
