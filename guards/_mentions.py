@@ -23,7 +23,6 @@ domain knowledge is the CSV's own text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Callable
 
@@ -31,7 +30,7 @@ from harness._glossary import concept_map
 from harness._lexical import STOP_WORDS, stem
 
 from ._names import CALENDAR_WORDS, COMMON_ACRONYMS, Names, is_name, plain
-from ._lexicon import word_set
+from ._lexicon import fold, word_set
 from ._requests import GREETING_WORDS
 
 SIGN_OFF_WORDS = frozenset("""
@@ -83,7 +82,6 @@ def unknown_names(text: str, names: Names, known: Callable[[str], bool] = lambda
     return found
 
 
-
 _OWN = re.compile(r"\b(?:mi|mis|nuestr[oa]s?|my|our|somos|represento|representamos|we are|i represent)\s+"
                   r"(?:el |la |los |las |un |una |the |a |an )?$")
 """Right before a name, these make it the sender's own organisation ("para mi empresa de cosméticos",
@@ -91,17 +89,12 @@ _OWN = re.compile(r"\b(?:mi|mis|nuestr[oa]s?|my|our|somos|represento|representam
 _SIGN_OFF = re.compile(r"\b(?:" + "|".join(sorted(SIGN_OFF_WORDS)) + r"|quedo atent[oa]s?)\b|--")
 
 
-def _lower(text: str) -> str:
-    """Lower case without accents, punctuation kept."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
 def senders_own(text: str, name: str) -> bool:
     """Whether the organisation ``name`` (as :func:`guards._entities.foreign_names` found it in ``text``) is
     the sender's own: a possessive or "somos" right before it, or a name in the signature of a message, after
     a sign-off (:data:`SIGN_OFF_WORDS`, "quedo atento", "--") in its last 160 characters with no question
     after it ("Gracias. Atte. Contabilidad Agroexportadora Algarrobo SAC")."""
-    low, target = _lower(text), _lower(name)
+    low, target = fold(text), fold(name)  # punctuation kept: the question mark counts
     at = low.rfind(target)
     if at < 0:
         return False

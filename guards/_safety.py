@@ -37,24 +37,20 @@ refused when the model probability reaches :data:`MODEL_REFUSE` and the text
 holds a word of the harm vocabulary (:data:`MODEL_WITH_EVASION` with weak
 evasion), or :data:`MODEL_WITHOUT_HARM_WORD` when it holds none.
 
-Risk is the highest contribution found in any view of the text (canonical and
-decoded, see :mod:`guards._normalize`): 1.0 for an unprotected act, 0.5 for an
-intent-tier act without a request, 0.3 for a protected one.  The text is
-refused when risk reaches :data:`THRESHOLD`; ``Verdict.score`` is
-``1 - risk``.  Texts over :data:`MAX_CHARS` are refused unread.
+Risk is the highest contribution found in any view of the text (canonical and decoded, see
+:mod:`guards._normalize`): 1.0 for an unprotected act, 0.5 for an intent-tier act without a request, 0.3 for a
+protected one. The text is refused when risk reaches :data:`THRESHOLD`; ``Verdict.score`` is ``1 - risk``. Texts
+over :data:`MAX_CHARS` are refused unread.
 
-**Second stage** (:meth:`SafetyGuard.check` only; :meth:`~SafetyGuard.assess`,
-which the injection guard calls, stays rule-only): where no rule refused, the
-e5 embedding of the text goes to the kernel classifier of
-:mod:`guards._safety_embed`, trained on generic exemplars of many kinds of
-institution; it refuses when its probability reaches its cross-validated
-threshold.  A refusal that rests on the word model alone stands only when the
-classifier backs it (``classifier.agree``, stricter without a harm word): the
-word model reads words, not meaning, and alone it refuses plain questions like
-"how do I get to your office".  The embedding comes from the ``embed`` callable
-given (the guard chain passes the retriever's cached ``embed``, which the topic
-check then reuses), else from the shared embedder.  No LLM call: rules cost
-about 0.5 ms of CPU, the classifier about 1 ms plus the embedding.
+**Second stage** (:meth:`SafetyGuard.check` only; :meth:`~SafetyGuard.assess`, which the injection guard calls,
+stays rule-only): where no rule refused, the e5 embedding of the text goes to the kernel classifier of
+:mod:`guards._safety_embed`, trained on generic exemplars of many kinds of institution; it refuses when its
+probability reaches its cross-validated threshold. A refusal that rests on the word model alone stands only when
+the classifier backs it (``classifier.agree``, stricter without a harm word): the word model reads words, not
+meaning, and alone it refuses plain questions like "how do I get to your office". The embedding comes from the
+``embed`` callable given (the guard chain passes the retriever's cached ``embed``, which the topic check then
+reuses), else from the shared embedder. No LLM call: rules cost about 0.5 ms of CPU, the classifier about 1 ms
+plus the embedding.
 """
 
 from __future__ import annotations

@@ -2,11 +2,9 @@
 
 Calibrated automatically from the CSV alone, no per-domain threshold:
 
-1. The retriever (one shared index) gives, for a prompt, its best dense
-   similarity to a CSV row (question and answer views) and which of its
-   words the CSV's vocabulary knows, by stem, typo or bilingual glossary
-   concept (IDF-weighted *coverage*: "becas", "whatsapp?", "horarios de
-   noche" and "monthly fee?" are fully covered).
+1. The retriever (one shared index) gives, for a prompt, its best dense similarity to a CSV row (question and
+   answer views) and which of its words the CSV's vocabulary knows, by stem, typo or bilingual glossary concept
+   (IDF-weighted *coverage*: "becas", "whatsapp?", "horarios de noche" and "monthly fee?" are fully covered).
 2. A built-in, domain-agnostic set of generic off-topic prompts
    (``guards/resources/offtopic.txt``, loaded by :mod:`guards._generic`: general knowledge, coding, sports,
    health, politics, chit-chat, and near-domain prompts in some 25 fields —
@@ -268,7 +266,7 @@ class TopicGuard:
                            f"mentions {foreign[0]!r}, another organisation or place this assistant knows nothing about")
         body = about_known_body(text, self.names)
         if body:
-            return Verdict(False, self.name, 0.0, f"asks about {body!r}, a well-known organisation the CSV never mentions")
+            return Verdict(False, self.name, 0.0, f"asks about {body!r}, a well-known organisation unknown to the CSV")
         which = asks_which_institution(text, self.names)
         if which:
             return Verdict(False, self.name, 0.0, f"asks {which!r}: about other institutions, not this one")

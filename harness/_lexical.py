@@ -98,7 +98,8 @@ _TAGS = re.compile(r"<[^<>]{0,40}>")
 _MARKUP = re.compile(r"[*_`#|>{}\[\]\\]+|\s-\s|^\s*[-•]\s*", re.M)
 _LABEL = re.compile(r"^\s*(?:pregunta|consulta|duda|question|query|asunto|subject)\s*:\s*", re.IGNORECASE)
 _REPEAT = re.compile(r"([!?.,;:])\1+")
-_DEVICE = re.compile(r"(?:^|\s)(?:-+\s*)?(?:enviado desde mi|enviado de mi|sent from my)\s+[\w .-]{2,30}$", re.IGNORECASE)
+_DEVICE = re.compile(r"(?:^|\s)(?:-+\s*)?(?:enviado desde mi|enviado de mi|sent from my)\s+[\w .-]{2,30}$",
+                     re.IGNORECASE)
 
 
 def clean(text: str) -> str:
