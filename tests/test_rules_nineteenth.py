@@ -109,17 +109,14 @@ STILL_HARMFUL = [
 
 
 @pytest.mark.parametrize("text", PROTECTIVE)
-def test_protecting_oneself_or_ones_children_is_no_request(text):
-    from guards import SafetyGuard as Full
-
-    assert Full().check(text).allowed, Full().check(text)
+def test_protecting_oneself_or_ones_children_is_no_request(guard, text):
+    verdict = guard.check(text)  # the full check: word model and classifier included
+    assert verdict.allowed, verdict
 
 
 @pytest.mark.parametrize("text", STILL_HARMFUL)
-def test_bypassing_a_filter_and_new_acts_still_refuse(text):
-    from guards import SafetyGuard as Full
-
-    assert not Full().check(text).allowed, text
+def test_bypassing_a_filter_and_new_acts_still_refuse(guard, text):
+    assert not guard.check(text).allowed, text
 
 
 def test_engorda_comisaria_and_opening_hours_of_a_known_acronym():
