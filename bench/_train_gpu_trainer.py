@@ -8,8 +8,10 @@ also with gradient checkpointing off, each in its own process.  Shapes
 (``--trainer-shapes``): ``embedded`` is the embedded model's exact
 ``config.json`` (SmolLM2-135M); ``llama7b-4l`` is Llama-2-7B's layer shape
 (hidden 4096, MLP 11008, 32 heads, untied head) with 4 of its 32 layers and
-the SmolLM2 vocabulary, about 1 B parameters, built once per run and shared by
-its rows.  s/step is taken between logged steps after the warm-up ones
+the SmolLM2 vocabulary, about 1 B parameters; ``llama7b`` is the whole
+Llama-2-7B shape (32 layers, about 6.9 B parameters with that vocabulary), the
+seed's model at random, built in bf16 on the GPU.  Each is built once per run
+and shared by its rows.  s/step is taken between logged steps after the warm-up ones
 (``loss.jsonl`` time stamps), as in the CPU table.
 """
 
@@ -32,7 +34,9 @@ TRAINER_RECIPES = {
 }
 SHAPES = {"embedded": {},
           "llama7b-4l": dict(hidden_size=4096, intermediate_size=11008, num_hidden_layers=4, num_attention_heads=32,
-                             num_key_value_heads=32, tie_word_embeddings=False)}
+                             num_key_value_heads=32, head_dim=128, tie_word_embeddings=False),
+          "llama7b": dict(hidden_size=4096, intermediate_size=11008, num_hidden_layers=32, num_attention_heads=32,
+                          num_key_value_heads=32, head_dim=128, tie_word_embeddings=False)}
 
 
 def build_model(config, model_dir: Path) -> int:
@@ -43,10 +47,17 @@ def build_model(config, model_dir: Path) -> int:
     from harness._models import load_tokenizer
 
     torch.manual_seed(0)
-    model = AutoModelForCausalLM.from_config(config)
+    if torch.cuda.is_available():  # a 7B model initialises in seconds there (minutes on the CPU, 27 GB in fp32)
+        with torch.device("cuda"):
+            model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
+    else:
+        model = AutoModelForCausalLM.from_config(config).to(torch.bfloat16)
     params = sum(p.numel() for p in model.parameters())
-    model.to(torch.bfloat16).save_pretrained(model_dir)
+    model.save_pretrained(model_dir)
     load_tokenizer("embedded").save_pretrained(model_dir)
+    del model
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
     return params
 
 

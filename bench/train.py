@@ -144,7 +144,7 @@ def main() -> int:
     ap.add_argument("--gpu-recipes", help="comma-separated GPU recipes (default seed,harness,harness-padfree; "
                     "variants: harness-autocast, harness-qv, see _train_gpu.py)")
     ap.add_argument("--trainer-shapes", default="embedded",
-                    help="model shapes of the GPU train() table, comma-separated: embedded, llama7b-4l")
+                    help="model shapes of the GPU train() table, comma-separated: embedded, llama7b-4l, llama7b")
     ap.add_argument("--trainer-recipes", help="rows of the GPU train() table (default qlora,qlora-autocast,lora,lora-nogc)")
     ap.add_argument("--trainer-only", action="store_true", help="GPU part: skip the hand-written 7B-shape loop")
     ap.add_argument("--child", help=argparse.SUPPRESS)
