@@ -120,7 +120,8 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
              "en promedio", "on average", "en general", "in general", "por que se produce", "por que se producen",
              "how do i know if", "engorda", "cuantas calorias", "how many calories", "segun los pediatras",
              "segun los expertos", "segun los estudios", "segun los medicos", "que dicen los estudios",
-             "according to experts", "according to doctors", "according to studies", "according to science")
+             "according to experts", "according to doctors", "according to studies", "according to science",
+             "is it true that", "what could it be")
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
