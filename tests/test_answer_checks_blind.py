@@ -39,3 +39,13 @@ def test_a_phone_before_a_colon_is_a_phone_and_a_clock_time_is_not():
     kinds = lambda s: [(f.kind, f.value) for f in extract_facts(s)]  # noqa: E731
     assert ("phone", "52415873") in kinds("Nuestro teléfono fijo es (052) 41-5873: anexo 1 matrículas.")
     assert not [k for k, _ in kinds("Abrimos a las 8:00 y cerramos a las 20:30.") if k == "phone"]
+
+
+def test_a_question_about_something_else_only_names_a_value_type():
+    """Round 15's pawnshop: «¿Qué requisitos tiene un celular para empeñarlo?» asks about a phone to pawn, and
+    «¿Qué pasa si el precio del oro baja ...?» about a consequence; neither asks for a number or a price."""
+    assert asked_values("¿Qué requisitos tiene un celular para empeñarlo?") == []
+    assert asked_values("¿Qué pasa si el precio del oro baja mientras tengo mi préstamo?") == []
+    assert asked_values("What happens if the price changes after I sign?") == []
+    assert asked_values("¿Qué requisitos piden y cuánto cuesta?") == ["price"]  # an outright ask still counts
+    assert asked_values("¿Qué horario tienen?") == ["schedule"]
