@@ -121,7 +121,8 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
              "how do i know if", "engorda", "cuantas calorias", "how many calories", "segun los pediatras",
              "segun los expertos", "segun los estudios", "segun los medicos", "que dicen los estudios",
              "according to experts", "according to doctors", "according to studies", "according to science",
-             "is it true that", "what could it be")
+             "is it true that", "what could it be", "segun la ley", "que dice la ley", "according to the law",
+             "como lo convenzo", "como la convenzo", "how do i convince")
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
