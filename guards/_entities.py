@@ -46,10 +46,15 @@ asociacion asociaciones association federacion federation agencia agencias agenc
 biblioteca library iglesia parroquia church posta casa liga league camara chamber gremio sindicato union
 consorcio corporacion corporation compania operador operadora tienda radio hostal hostel albergue refugio
 lodge ong gerencia superintendencia conservatorio teatro estadio coliseo aeropuerto mall
+veterinaria veterinarias imprenta imprentas lavanderia lavanderias gimnasio gimnasios optica opticas laboratorio
+laboratorios botica boticas farmacia farmacias notaria funeraria funerarias ferreteria libreria hogar caleta
+consultorio consultorios policlinico peluqueria peluquerias barberia spa
 """.split())
 """Words that name an organisation only with a capitalised name after them ("la Casa de Guías de
 Huaraz", "Radio Programas"): a lower-case word after them is a common noun ("la casa de mi tía").
-Not "grupo", "canal" or "centro": "el grupo de WhatsApp", "mi canal de YouTube", "el Centro de Lima"."""
+Not "grupo", "canal" or "centro": "el grupo de WhatsApp", "mi canal de YouTube", "el Centro de Lima"; nor
+"mercado", "terminal" or "salón", places where things happen ("me robaron en el mercado Bellavista").
+The kinds of business (veterinaria, imprenta, botica ...) name a competitor: "la Veterinaria El Granjero"."""
 
 SUFFIX_ORG_WORDS = frozenset("""
 tours tour travel travels trails treks trekking adventures adventure expeditions expediciones viajes

@@ -119,3 +119,15 @@ def test_round15_injection_rules(injection, text, refused):
 def test_law_and_persuasion_questions_are_generic():
     assert asks_generic_advice("¿qué dice la ley sobre el trabajo infantil?", NAMES, " ") == "que dice la ley"
     assert asks_generic_advice("how do I convince my mum to let me travel?", NAMES, " ") == "how do i convince"
+
+
+@pytest.mark.parametrize("text,found", [
+    ("¿la Botica San Juan de Tumbes vende insulina?", True),
+    ("¿el Gimnasio Titán de Sullana tiene piscina?", True),
+    ("me robaron la mochila en el mercado Modelo, ¿me ayudan con la denuncia?", False),  # a place, not a rival
+    ("¿la botica de la esquina acepta su receta?", False),                                # lower case: a common noun
+])
+def test_a_kind_of_business_with_a_capitalised_name_is_another_organisation(text, found):
+    from guards._entities import foreign_names
+
+    assert bool(foreign_names(text, NAMES)) is found, foreign_names(text, NAMES)
