@@ -49,3 +49,10 @@ def test_a_question_about_something_else_only_names_a_value_type():
     assert asked_values("What happens if the price changes after I sign?") == []
     assert asked_values("¿Qué requisitos piden y cuánto cuesta?") == ["price"]  # an outright ask still counts
     assert asked_values("¿Qué horario tienen?") == ["schedule"]
+
+
+def test_a_price_question_answered_with_no_charge_is_answered():
+    """Round 16's waste company: household collection «no se paga a Muchik Limpio» (the council's fees pay it)."""
+    assert check_no_direct_answer("¿Cuánto cuesta la recolección de basura de mi casa?",
+                                  "La recolección domiciliaria no se paga a la empresa, la financian los arbitrios.") == []
+    assert check_no_direct_answer("¿Cuánto cuesta la recolección?", "La recolección es los martes.") != []

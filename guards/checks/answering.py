@@ -156,7 +156,8 @@ _VERB = re.compile(r"\b(?:es|son|esta|estan|incluye|incluyen|tiene|tienen|hay|ca
 
 _DISCOUNT = re.compile(r"ahorr|descuento|dscto|rebaja|\bsave\b|saving|discount|\boff\b|beca")
 _FREE = re.compile(r"\bgratis\b|\bgratuit[oa]s?\b|\bsin costo\b|\bno (?:tiene|tienen) costo\b|\bno cuesta\b|"
-                   r"\bsin cargo\b|\bincluid[oa]s?\b|\bincluye\b|\bfree\b|\bno charge\b|\bincluded\b")
+                   r"\bsin cargo\b|\bincluid[oa]s?\b|\bincluye\b|\bfree\b|\bno charge\b|\bincluded\b|"
+                   r"\bno se (?:paga|cobra)\b|\bno (?:cobramos|pagas|paga usted)\b|\bnot charged\b|\byou don'?t pay\b")
 _RELATIVE = re.compile(r"\b(?:equivale a|equivalente a|la mitad|el doble|(?:un|una|uno|dos|tres|cuatro|\d+) "
                        r"(?:mes|meses|mensualidad|mensualidades|cuota|cuotas|month|months) de)\b")
 """A price given as a multiple of another ("la garantía equivale a un mes de alquiler")."""
