@@ -133,12 +133,23 @@ def foreign_names(text: str, names: Names, known: Callable[[str], bool] = lambda
         core = tokens[i]
         if (2 <= len(core) <= 10 and core.isupper() and core.isalpha() and not no_case and i > 0
                 and plain(tokens[i - 1]) in BEFORE_ACRONYM and not tokens[i - 1].isupper()  # "POR FAVOR" shouts
-                and word not in COMMON_ACRONYMS
+                and word not in COMMON_ACRONYMS and not _pays_through(tokens, i)
                 and (not names.knows([core]) or _contact_of_other_body(tokens, i, names))):
             found.append(core)
         i += 1
     subject = None if found else other_subject(text, names)
     return found + ([subject] if subject else [])
+
+
+BANK_ACRONYMS = frozenset("bcp bbva bn cci ibk".split())
+_ACCOUNT_WORDS = frozenset("cuenta cuentas pagar pago pagos deposito depositar transferencia transferir yape "
+                           "account pay payment deposit transfer".split())
+
+
+def _pays_through(tokens: list[str], i: int) -> bool:
+    """The bank acronym ``tokens[i]`` holds an account a payment goes to or from ("el número de cuenta del
+    BBVA", "¿puedo pagar desde mi cuenta del BCP?"): no question about the bank itself."""
+    return plain(tokens[i]) in BANK_ACRONYMS and any(plain(t) in _ACCOUNT_WORDS for t in tokens[max(0, i - 3):i])
 
 
 def _contact_of_other_body(tokens: list[str], i: int, names: Names) -> bool:

@@ -20,6 +20,7 @@ am pm sa sac eirl s a n ne sur re fw fwd cc ps pd nb dm dms gps sos vip led lcd 
 us usa uk eu ue cctv vih hiv sida aids tbc vph hpv ets its adn dna
 adhd tdah tea toc ocd ptsd tept asd
 ig fb wsp wa tt yt
+cpr rcp dea aed
 """.split())
 
 CALENDAR_WORDS = frozenset("""
