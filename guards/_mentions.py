@@ -83,8 +83,8 @@ def unknown_names(text: str, names: Names, known: Callable[[str], bool] = lambda
 
 
 _OWN = re.compile(r"\b(?:mi|mis|nuestr[oa]s?|my|our|somos|represento|representamos|we are|i represent|"
-                  r"soy de|soy del|estudio en|trabajo en|soy alumn[oa] de|soy estudiante de|i'?m from|i study at|i work at)\s+"
-                  r"(?:el |la |los |las |un |una |the |a |an )?$")
+                  r"soy de|soy del|estudio en|trabajo en|soy alumn[oa] de|soy estudiante de|"
+                  r"i'?m from|i study at|i work at)\s+(?:el |la |los |las |un |una |the |a |an )?$")
 """Right before a name, these make it the sender's own organisation ("para mi empresa de cosméticos",
 "Somos el Colegio San Juan", "soy de la UNCP, ¿me hacen descuento?")."""
 _SIGN_OFF = re.compile(r"\b(?:" + "|".join(sorted(SIGN_OFF_WORDS)) + r"|quedo atent[oa]s?)\b|--")

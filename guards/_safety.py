@@ -215,8 +215,8 @@ class SafetyGuard:
         return best
 
     def _evasion(self, folded: str) -> re.Match | None:
-        """The first evasion that is not a reporter's wish to stay anonymous ("¿cómo lo denuncio sin
-        que se entere?", "reportarlo sin que sepa que fui yo")."""
+        """The first evasion that is neither a reporter's wish to stay anonymous ("¿cómo lo denuncio sin
+        que se entere?") nor what the institution finds ("¿qué pasa si encuentran ... sin receta?")."""
         rules = self._rules
         for pattern in rules.evasion:
             for m in pattern.finditer(folded):
@@ -250,8 +250,8 @@ class SafetyGuard:
 
     def victim(self, folded: str) -> bool:
         """A victim's story and a remedy (report, block, replace, verify, remove), or a request to protect
-        oneself or one's children (``self_protection``: block adult sites, avoid being scammed, tell a
-        fake collector from a real one); no evasion, no story to be invented ("voy a decir que me robaron")."""
+        oneself or others (``self_protection``: block adult sites, avoid scams, tell a fake collector from a
+        real one, dispose of needles safely); no evasion, no story to be invented ("voy a decir que me robaron")."""
         r = self._rules
         return bool(((any_search(r.victim_report, folded) and any_search(r.remedy, folded))
                      or any_search(r.self_protection, folded))

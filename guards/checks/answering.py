@@ -134,8 +134,9 @@ _CLAUSE_END = re.compile(r"[?.!\n(]")
 _JOINED = re.compile(r"(?:\by|\be|\band|\bo|\bor|,|/)\s*(?:(?:el|la|los|las|su|sus|tu|tus|the|your)\s+)?$")
 _STRUCK = re.compile(r"~~[^~\n]{0,200}~~")
 _METHOD = re.compile(r"^\W*(?:como|donde|por que|para que|quien|quienes|how|where|why|who)\b(?!\s+much)")
-_ABOUT_OTHER = re.compile(r"^\W*(?:que|what)\s+(?:pasa|sucede|ocurre|happens|hago|hacemos|requisitos|documentos|"
-                          r"papeles|beneficios|ventajas|tipos?|clases?|requirements|documents|benefits|kinds?|types?)\b")
+_ABOUT_OTHER = re.compile(r"^\W*(?:que|what)\s+(?:pasa|sucede|ocurre|happens|hago|hacemos|requisitos|"
+                          r"documentos|papeles|beneficios|ventajas|tipos?|clases?|requirements|documents|"
+                          r"benefits|kinds?|types?)\b")
 """A question about something else that only names a value type: "¿Qué pasa si el precio del oro baja?",
 "¿Qué requisitos tiene un celular para empeñarlo?" (the device, not a number)."""
 _HOW_TO = re.compile(r"^\W*(?:como|por que|para que|how|why)\b(?!\s+much)")
@@ -255,7 +256,7 @@ def asked_values(question: str) -> list[str]:
     scopes = [q] if polite or bare else _question_scopes(original, q)
     near = polite or bare  # in a wh-clause, a named value counts within its first words ("¿qué horario tienen?"),
     #                       not as a circumstance ("¿qué hago si pasa fuera del horario?", "¿qué requisitos hay para la tarifa?")
-    if not _METHOD.match(q) and not _ABOUT_OTHER.match(q):  # after an asked value, a named one counts only when joined to it
+    if not (_METHOD.match(q) or _ABOUT_OTHER.match(q)):  # after an asked value, a named one counts only if joined
         found += [name for name, pattern in WEAK.items()  # "¿horario y teléfono?", not "¿en qué horario responden el WhatsApp?"
                   if name not in found and any(m for scope in scopes for m in pattern.finditer(scope)
                                                if (_JOINED.search(scope[:m.start()]) if found
