@@ -126,10 +126,10 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
-CUE_STEMS = {cue: ("traduc", "translat") for cue in ("translate", "traduce", "traduceme", "traducir")}
-"""A cue the CSV's questions use in another language or form: a translation agency's FAQ asks «¿Cuánto
-cuesta traducir ...?», so "how much to translate ..." asks it, not for a translation; an opening
-"translate ..." still asks the assistant for one."""
+TRANSLATION_CUES = frozenset(("translate", "traduce", "traduceme", "traducir"))
+"""Cues a translation agency's FAQ asks in another form («¿Cuánto cuesta traducir ...?»): when the CSV's
+questions translate, "how much to translate ..." asks about the service; an opening "translate ..." still
+asks the assistant for a translation."""
 
 _PRESCRIPTION = re.compile(r"\b(?:medic[oa]s?|pediatra|doctor[a]?|antibiotic\w*|medicin\w+|medicament\w+|"
                            r"pastillas?|jarabes?|farmacia|botica|sin receta|con receta|"
@@ -198,8 +198,10 @@ def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
             continue  # a doctor's prescription, not a recipe
         if cue in ("paso a paso", "step by step") and _PROCEDURE.search(folded):
             continue  # "¿cómo pido un crédito, paso a paso?": the institution's own procedure
-        if f" {cue} " in folded and f" {cue} " not in questions and not (
-                any(stem in questions for stem in CUE_STEMS.get(cue, ())) and not folded.lstrip().startswith(cue)):
+        if (cue in TRANSLATION_CUES and ("traduc" in questions or "translat" in questions)
+                and not folded.lstrip().startswith(cue)):
+            continue  # the agency's own service, asked about
+        if f" {cue} " in folded and f" {cue} " not in questions:
             rest = folded.replace(f" {cue} ", " ")  # "how do you say": the cue's "you" is no address
             if not set(rest.split()) & (CONTEXT_WORDS - {"you", "your"} if cue in TASK_CUES else CONTEXT_WORDS):
                 return cue
