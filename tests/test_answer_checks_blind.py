@@ -56,3 +56,18 @@ def test_a_price_question_answered_with_no_charge_is_answered():
     assert check_no_direct_answer("¿Cuánto cuesta la recolección de basura de mi casa?",
                                   "La recolección domiciliaria no se paga a la empresa, la financian los arbitrios.") == []
     assert check_no_direct_answer("¿Cuánto cuesta la recolección?", "La recolección es los martes.") != []
+
+
+def test_a_policy_that_opens_on_a_condition_is_no_refusal():
+    """Round 18's thermal baths: «Si por un corte no podemos dar el servicio reservado, te ofrecemos reprogramar»."""
+    assert check_refusal("", "Si por un corte no podemos dar el servicio, te devolvemos el 100 %.") == []
+    assert check_refusal("", "Cuando llueve no podemos ofrecer la caminata; la cambiamos por otra.") == []
+    assert check_refusal("", "Lo siento, no puedo ayudarte con eso.") != []
+    assert check_refusal("", "No podemos darte esa información.") != []
+
+
+def test_a_when_question_answered_by_a_circumstance_is_answered():
+    """Round 18: «¿Cuándo llaman a la policía?» — «Llamamos a la Policía cuando hay robos ...»."""
+    assert check_no_direct_answer("¿Cuándo llaman a la policía?",
+                                  "Llamamos a la Policía cuando hay robos o agresiones en el local.") == []
+    assert check_no_direct_answer("¿Cuándo empieza el curso?", "El curso es presencial en nuestra sede.") != []

@@ -59,6 +59,10 @@ PATTERNS: tuple[re.Pattern, ...] = tuple(re.compile(p) for p in (
 _CUES = ("siento", "lamento", "disculp", "lamentablemente", "temo", "no puedo", "no podemos", "posible",
          "no estoy", "no tengo", "no dispongo", "no cuento", "como", "sorry", "i ", "as a")
 
+_CONDITION = re.compile(r"(?:si|cuando|en caso de que|if|when|in case)\b")
+"""A sentence that opens on a condition states a policy ("if we cannot ..."), it does not decline."""
+
+
 def check_refusal(question: str, answer: str, facts: object = None) -> list[Finding]:
     """Refusal phrases in ``answer`` (one finding per sentence that refuses)."""
     s = shadow(answer)
@@ -73,6 +77,8 @@ def check_refusal(question: str, answer: str, facts: object = None) -> list[Find
         start = max(s.rfind(c, 0, m.start()) for c in ".!?\n") + 1
         while start < m.start() and answer[start].isspace():
             start += 1
+        if _CONDITION.match(s, start):  # «Si por un corte no podemos dar el servicio, ...»: a policy, not a refusal
+            continue
         stops = [i for i in (s.find(c, m.end()) for c in ".!?\n") if i >= 0]
         end = min(stops) + 1 if stops else len(answer)
         end = min(end, len(answer))
@@ -167,6 +173,8 @@ _TIME_WORDS = re.compile(
     r"\b(?:hoy|manana|semana|semanas|mes|meses|ano|anos|inicio|inicios|cada|todo el ano|permanente|"
     r"siempre|pronto|proximamente|anual|mensual|semestral|trimestre|semestre|ciclo|today|tomorrow|week|month|"
     r"year|every|always|anytime)\b")
+_WHEN_CLAUSE = re.compile(r"\b(?:cuando|siempre que|en cuanto|apenas|when|whenever|as soon as)\b")
+"""A circumstance that answers "¿cuándo ...?": «Llamamos a la Policía cuando hay robos»."""
 _ADDRESS_WORDS = re.compile(
     r"\b(?:av|avenida|calle|jr|jiron|pasaje|psje|urb|urbanizacion|plaza|carretera|km|cuadras?|esquina|"
     r"frente a|cerca de|al costado|distrito|n\u00b0|street|avenue|road|square|blocks?|near|district)\b")
@@ -211,6 +219,7 @@ def _has_value(intent: str, question: str, answer: str, s: str, facts: list[Fact
                 or any(w.group() in WEEKDAYS for w in words(s)))
     if intent == "date":
         return (bool(kinds & {"date", "time", "duration"}) or bool(_TIME_WORDS.search(s))
+                or bool(_WHEN_CLAUSE.search(s))
                 or any(w.group() in WEEKDAYS for w in words(s))
                 or any(f.kind == "number" and 1900 <= f.value <= 2100 for f in facts))
     if intent == "phone":
