@@ -163,6 +163,8 @@ _TAIL = re.compile(
     r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"
     r"cuando termines|a continuacion|acto seguido|"
     r"(?:ignora|olvida|omite|descarta)\w* lo anterior(?: y)?|"
+    r"(?:ahora |now )?(?:olvida|olvidate de|deja|forget(?: about)?|ignora|ignore)\w* "
+    r"(?:el tema de |lo de |la |el |los |las |the |about )?\w+ (?:y|and)(?: ahora| now)?|"
     r"(?:ignore|disregard|forget) (?:the |all )?(?:above|previous)(?: and)?"
     r")\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
@@ -181,6 +183,24 @@ def tail_requests(text: str) -> list[str]:
     # one character for one character, so offsets in ``folded`` are offsets in ``text``
     folded = "".join((unicodedata.normalize("NFKD", c) or c)[0] for c in text).lower()
     return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(folded) if m.start() > 8]
+
+
+_ABOUT_ASSISTANT = re.compile(
+    r"\b(?:como te llamas|cual es tu nombre|cuantos anos tienes|que edad tienes|what(?: i|')?s your name|"
+    r"how old are you|(?:are you|eres) (?:chat ?gpt|gpt|gemini|claude|llama|siri|alexa|copilot)|"
+    r"(?:que|cual) modelo (?:eres|usas)|con que modelo (?:funcionas|trabajas)|"
+    r"(?:what|which) model (?:are you|do you use)|quien te (?:creo|hizo|programo|entreno|desarrollo|diseno)|"
+    r"who (?:made|created|built|programmed|trained|designed) you|te gusta (?:trabajar|tu trabajo)|"
+    r"do you (?:like|enjoy) (?:working|your job)|cuanto te pagan|te pagan (?:bien|poco)|how much do they pay you|"
+    r"tienes (?:novia|novio|sentimientos|hijos)|do you have (?:a girlfriend|a boyfriend|feelings)|"
+    r"que (?:mas )?sabes hacer (?:aparte|ademas)|what else can you do)\b")
+"""Questions to the assistant about itself (its name, age, maker, model, job or feelings): no FAQ answers them."""
+
+
+def asks_about_assistant(text: str) -> str | None:
+    """The phrase of ``text`` that asks the assistant about itself (:data:`_ABOUT_ASSISTANT`), if any."""
+    m = _ABOUT_ASSISTANT.search(fold(text))
+    return m.group() if m else None
 
 
 def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
@@ -240,7 +260,7 @@ def asks_which_institution(text: str, names: Names) -> str | None:
 _WRITER = r"(?:les?|os) (?:escribe|escribimos|escribo|saluda|saludamos)"  # "les escribe el área de ..."
 AFFILIATION = re.compile(
     r"\b(?:estudio|estudie|estudiaba|trabajo|trabaje|laboro|vengo|egrese|soy (?:\w+ ){0,3}?(?:de|del|en)|"
-    r"estudiante (?:\w+ ){0,3}?(?:de|del|en)|alumn[oa] (?:\w+ ){0,2}?(?:de|del|en)|egresad[oa] (?:de|del)|"
+    r"estudiantes? (?:\w+ ){0,3}?(?:de|del|en)|alumn[oa]s? (?:\w+ ){0,2}?(?:de|del|en)|egresad[oa] (?:de|del)|"
     r"i (?:study|studied|work|worked) (?:at|in|for)|i'?m (?:a |an )?(?:\w+ ){0,2}?(?:student|graduate) (?:at|of|from)|"
     r"student (?:at|of|from)|" + _WRITER + r" (?:\w+ ){0,6}?(?:de|del|desde)|"
     r"(?:escribo|escribimos|somos|represento|representamos) (?:\w+ ){0,4}?(?:de|del|desde|a)|en representacion (?:de|del)|"

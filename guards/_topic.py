@@ -68,7 +68,7 @@ from ._generic import embed_cached, generic_vectors, load_generic
 from ._mentions import senders_own, unknown_names
 from ._names import Names
 from ._normalize import normalize
-from ._requests import (addresses_institution, asks_generic_advice, asks_which_institution,
+from ._requests import (addresses_institution, asks_about_assistant, asks_generic_advice, asks_which_institution,
                         is_greeting, language_of, only_affiliations, tail_requests)
 from ._types import Verdict
 
@@ -277,6 +277,10 @@ class TopicGuard:
         if advice:
             return Verdict(False, self.name, 0.0,
                            f"asks for generic advice or facts ({advice!r}), not about the institution")
+        itself = asks_about_assistant(text)
+        if itself:
+            return Verdict(False, self.name, 0.0,
+                           f"asks the assistant about itself ({itself!r}), not about the institution")
         prob, prof, j = self.probability(text)
         i = int(prof.fused.argmax())
         row = self.retriever.rows[i].row
