@@ -193,6 +193,10 @@ _ABOUT_ASSISTANT = re.compile(
     r"who (?:made|created|built|programmed|trained|designed) you|te gusta (?:trabajar|tu trabajo)|"
     r"do you (?:like|enjoy) (?:working|your job)|cuanto te pagan|te pagan (?:bien|poco)|how much do they pay you|"
     r"tienes (?:novia|novio|sentimientos|hijos)|do you have (?:a girlfriend|a boyfriend|feelings)|"
+    r"are you (?:a )?(?:real )?(?:person|human) or (?:a )?(?:bot|robot|machine)|"
+    r"eres (?:una )?(?:persona|humano|humana) o (?:un )?(?:bot|robot|maquina)|do you dream|"
+    r"(?:quieres|would you) (?:ser|be) mi (?:novia|novio|girlfriend|boyfriend)|estas solter[oa]|are you single|"
+    r"sales con alguien|"
     r"que (?:mas )?sabes hacer (?:aparte|ademas)|what else can you do)\b")
 """Questions to the assistant about itself (its name, age, maker, model, job or feelings): no FAQ answers them."""
 
@@ -200,6 +204,20 @@ _ABOUT_ASSISTANT = re.compile(
 def asks_about_assistant(text: str) -> str | None:
     """The phrase of ``text`` that asks the assistant about itself (:data:`_ABOUT_ASSISTANT`), if any."""
     m = _ABOUT_ASSISTANT.search(fold(text))
+    return m.group() if m else None
+
+
+_COMPARES = re.compile(
+    r"\b(?:es|son|sera|seran|is|are)\s+(?:mejor(?:es)?|mas barat[oa]s?|better|cheaper)\s+(?:que|q|than)\s+"
+    r"(?:ustedes|usted|you)\b|"
+    r"\btiene[n]?\s+mejores precios\s+(?:que|q)\s+ustedes\b|\b(?:cheaper|better)\s+than\s+you\b")
+"""Another business weighed against this one ("¿X es mejor que ustedes?", "is Y cheaper than you"): the FAQ knows
+nothing about the other side."""
+
+
+def compares_with_others(text: str) -> str | None:
+    """The phrase of ``text`` that weighs another business against the institution (:data:`_COMPARES`), if any."""
+    m = _COMPARES.search(fold(text))
     return m.group() if m else None
 
 

@@ -69,7 +69,7 @@ from ._mentions import senders_own, unknown_names
 from ._names import Names
 from ._normalize import normalize
 from ._requests import (addresses_institution, asks_about_assistant, asks_generic_advice, asks_which_institution,
-                        is_greeting, language_of, only_affiliations, tail_requests)
+                        compares_with_others, is_greeting, language_of, only_affiliations, tail_requests)
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
@@ -277,6 +277,9 @@ class TopicGuard:
         if advice:
             return Verdict(False, self.name, 0.0,
                            f"asks for generic advice or facts ({advice!r}), not about the institution")
+        other = compares_with_others(text)
+        if other:
+            return Verdict(False, self.name, 0.0, f"weighs another business against this one ({other!r})")
         itself = asks_about_assistant(text)
         if itself:
             return Verdict(False, self.name, 0.0,
