@@ -68,8 +68,9 @@ from ._generic import embed_cached, generic_vectors, load_generic
 from ._mentions import senders_own, unknown_names
 from ._names import Names
 from ._normalize import normalize
-from ._requests import (addresses_institution, asks_about_assistant, asks_generic_advice, asks_which_institution,
-                        compares_with_others, is_greeting, language_of, only_affiliations, tail_requests)
+from ._asides import asks_about_assistant, compares_with_others
+from ._requests import (addresses_institution, asks_generic_advice, asks_which_institution,
+                        is_greeting, language_of, only_affiliations, tail_requests)
 from ._types import Verdict
 
 log = logging.getLogger(__name__)

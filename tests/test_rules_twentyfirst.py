@@ -9,7 +9,8 @@ import pytest
 
 from guards import SafetyGuard
 from guards._lexicon import fold
-from guards._requests import affiliations, asks_about_assistant, compares_with_others, tail_requests
+from guards._asides import asks_about_assistant, compares_with_others
+from guards._requests import affiliations, tail_requests
 from guards._safety import THRESHOLD
 from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
 
