@@ -1,12 +1,21 @@
-"""Questions beside the institution that the topic check refuses outright: to the assistant about itself
-(«¿cómo te llamas?», "are you ChatGPT?") and another business weighed against this one («¿X es mejor que
-ustedes?»).  Both read folded text (:func:`guards._lexicon.fold`) and return the phrase found, or ``None``."""
+"""The topic check's rules before its model: :func:`refusal_before_model` gives the reason a prompt is refused
+outright, in order: an organisation the CSV does not know (:mod:`guards._entities`, not the sender's own school or
+work, :mod:`guards._mentions`), a well-known one (:mod:`guards._bodies`), "¿qué universidad …?", a place
+elsewhere, generic advice or facts (:mod:`guards._requests`), another business weighed against this one («¿X es
+mejor que ustedes?») and a question to the assistant about itself («¿cómo te llamas?», "are you ChatGPT?").
+The last two live here; they read folded text (:func:`guards._lexicon.fold`)."""
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
+from ._bodies import about_known_body, vouches
+from ._entities import asks_about_elsewhere, foreign_names
 from ._lexicon import fold
+from ._mentions import senders_own
+from ._names import Names
+from ._requests import asks_generic_advice, asks_which_institution, only_affiliations
 
 _ABOUT_ASSISTANT = re.compile(
     r"\b(?:como te llamas|cual es tu nombre|cuantos anos tienes|que edad tienes|what(?: i|')?s your name|"
@@ -42,3 +51,32 @@ def compares_with_others(text: str) -> str | None:
     """The phrase of ``text`` that weighs another business against the institution (:data:`_COMPARES`), if any."""
     m = _COMPARES.search(fold(text))
     return m.group() if m else None
+
+
+def refusal_before_model(text: str, names: Names, is_known: Callable[[str], bool], questions: str) -> str | None:
+    """Why a rule refuses ``text`` before the topic model (see the module docstring), or ``None``.
+
+    ``names``: the CSV's names; ``is_known``: the retriever's vocabulary test; ``questions``: the CSV's
+    questions, folded (a generic-advice cue the CSV itself asks is no refusal)."""
+    foreign = [f for f in foreign_names(text, names, is_known) if not senders_own(text, f) and not vouches(text, f)]
+    if foreign and not only_affiliations(text, foreign, names):
+        return f"mentions {foreign[0]!r}, another organisation or place this assistant knows nothing about"
+    body = about_known_body(text, names)
+    if body:
+        return f"asks about {body!r}, a well-known organisation unknown to the CSV"
+    which = asks_which_institution(text, names)
+    if which:
+        return f"asks {which!r}: about other institutions, not this one"
+    place = asks_about_elsewhere(text, names, is_known)
+    if place:
+        return f"asks about {place!r}, a place this assistant has no information about"
+    advice = asks_generic_advice(text, names, questions)
+    if advice:
+        return f"asks for generic advice or facts ({advice!r}), not about the institution"
+    other = compares_with_others(text)
+    if other:
+        return f"weighs another business against this one ({other!r})"
+    itself = asks_about_assistant(text)
+    if itself:
+        return f"asks the assistant about itself ({itself!r}), not about the institution"
+    return None

@@ -37,8 +37,10 @@ Calibrated automatically from the CSV alone, no per-domain threshold:
    the sender's company in a signature or after "mi"), a well-known one in any case ("beca 18",
    :mod:`guards._bodies`), opening "¿Qué universidad ...?", or asking for a recipe / tips or a general fact
    (a town's population, tomorrow's weather, a trade's salary) without naming a course, a class or the
-   institution is refused (:mod:`guards._entities`, :mod:`guards._requests`).
-   After the model: a request added after "además", "PD", "also", "luego" is judged on its own (by the
+   institution, weighing another business against this one or asking the assistant about itself is refused
+   (:func:`guards._asides.refusal_before_model`).
+   After the model: a request added after "además", "PD", "also", "luego" or a turn away from the topic
+   ("ahora olvida la cerámica y …") is judged on its own (by the
    generic-advice rule and the model), so an in-domain question cannot carry an off-topic one; a refused
    prompt in spaced letters or leetspeak is judged again as :func:`guards._normalize.normalize` reads it
    (the safety and injection checks already judged those readings).
@@ -60,17 +62,14 @@ from harness._embed import single_blas_thread
 from harness._glossary import english_map
 from harness._retrieval import Profile, Retriever
 
+from ._asides import refusal_before_model
 from ._decision import DecisionModel, matching_decision
 from ._directed import DirectedModel, fit_logistic, load_directed
-from ._bodies import about_known_body, vouches
-from ._entities import asks_about_elsewhere, foreign_names
 from ._generic import embed_cached, generic_vectors, load_generic
-from ._mentions import senders_own, unknown_names
+from ._mentions import unknown_names
 from ._names import Names
 from ._normalize import normalize
-from ._asides import asks_about_assistant, compares_with_others
-from ._requests import (addresses_institution, asks_generic_advice, asks_which_institution,
-                        is_greeting, language_of, only_affiliations, tail_requests)
+from ._requests import addresses_institution, asks_generic_advice, is_greeting, language_of, tail_requests
 from ._types import Verdict
 
 log = logging.getLogger(__name__)
@@ -260,31 +259,9 @@ class TopicGuard:
             return Verdict(False, self.name, 0.0, "empty prompt")
         if is_greeting(text):
             return Verdict(True, self.name, 1.0, "greeting / courtesy (allowed as chit-chat)")
-        foreign = [f for f in foreign_names(text, self.names, self.retriever.is_known)
-                   if not senders_own(text, f) and not vouches(text, f)]
-        if foreign and not only_affiliations(text, foreign, self.names):
-            return Verdict(False, self.name, 0.0,
-                           f"mentions {foreign[0]!r}, another organisation or place this assistant knows nothing about")
-        body = about_known_body(text, self.names)
-        if body:
-            return Verdict(False, self.name, 0.0, f"asks about {body!r}, a well-known organisation unknown to the CSV")
-        which = asks_which_institution(text, self.names)
-        if which:
-            return Verdict(False, self.name, 0.0, f"asks {which!r}: about other institutions, not this one")
-        place = asks_about_elsewhere(text, self.names, self.retriever.is_known)
-        if place:
-            return Verdict(False, self.name, 0.0, f"asks about {place!r}, a place this assistant has no information about")
-        advice = asks_generic_advice(text, self.names, self._questions)
-        if advice:
-            return Verdict(False, self.name, 0.0,
-                           f"asks for generic advice or facts ({advice!r}), not about the institution")
-        other = compares_with_others(text)
-        if other:
-            return Verdict(False, self.name, 0.0, f"weighs another business against this one ({other!r})")
-        itself = asks_about_assistant(text)
-        if itself:
-            return Verdict(False, self.name, 0.0,
-                           f"asks the assistant about itself ({itself!r}), not about the institution")
+        why = refusal_before_model(text, self.names, self.retriever.is_known, self._questions)
+        if why:
+            return Verdict(False, self.name, 0.0, why)
         prob, prof, j = self.probability(text)
         i = int(prof.fused.argmax())
         row = self.retriever.rows[i].row
