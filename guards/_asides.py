@@ -3,16 +3,17 @@ outright, in order: an organisation the CSV does not know (:mod:`guards._entitie
 work, :mod:`guards._mentions`), a well-known one (:mod:`guards._bodies`), "¿qué universidad …?", a place
 elsewhere, generic advice or facts (:mod:`guards._requests`), another business weighed against this one («¿X es
 mejor que ustedes?») and a question to the assistant about itself («¿cómo te llamas?», "are you ChatGPT?").
-The last two live here; they read folded text (:func:`guards._lexicon.fold`)."""
+The last two live here; they read folded text (:func:`harness._lexical.fold`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Callable
 
+from harness._lexical import fold
+
 from ._bodies import about_known_body, vouches
 from ._entities import asks_about_elsewhere, foreign_names
-from ._lexicon import fold
 from ._mentions import senders_own
 from ._names import Names
 from ._requests import asks_generic_advice, asks_which_institution, only_affiliations
