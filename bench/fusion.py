@@ -1,18 +1,26 @@
-"""Fits and measures the retriever's fusion weights (:class:`harness.Fusion`).
+"""Fits and measures the retriever's query adapters (:mod:`harness._adapter`) and fusion weights (:class:`harness.Fusion`).
 
-For every paraphrase probe that names its CSV row, the retriever's six signals against every row
-(:meth:`harness.Retriever.signals`) become, per signal, the standardised value and the reciprocal rank
-(:func:`harness._hits.features`, what :meth:`Fusion.combine` weighs).  The weights are a conditional logit: they maximise the
-softmax probability of the right row, summed over the ``tune`` paraphrases of every domain, with a
-small L2 penalty (Newton's method; the problem is convex).
+For every paraphrase probe that names its CSV row, the retriever's seven raw signals against every row
+(:meth:`harness.Retriever.signals`: e5 and USE cosines, BM25, best answer sentence) and the query's e5 and USE
+vectors are collected.  Then:
 
-It prints the weights fitted on all ``tune`` halves (paste them into ``Fusion``), then top-1 / top-3 on
-the ``heldout`` halves three ways: the shipped ``Fusion``, the weights just fitted, and each domain
-ranked by weights fitted *without* that domain (leave-one-domain-out: the figure for a CSV nobody
-tuned on).  The :data:`~directed.BLIND` domains (``valle_alto`` has no tune half) are only ranked, never
-fitted on.  Run from the repository root::
+* **Adapters**: one matrix per view (:func:`harness._adapter.fit_adapter`), fitted on the ``tune``
+  paraphrases of the training domains (never the :data:`~directed.BLIND` ones).
+* **Fusion weights**: a conditional logit over the twelve signals (raw + adapted), each as its standardised
+  value and its reciprocal rank (:func:`harness._hits.features`): the weights maximise the softmax probability
+  of the right row over the ``tune`` paraphrases, with a small L2 penalty (Newton's method; convex).  The
+  adapted signals it is fitted on are *out of fold*: the training domains are split into five groups and each
+  group's signals come from adapters fitted on the other four, so that the weights trust the adapters as much
+  as they deserve on a CSV they never saw, not as much as on their own training queries.
 
-    python bench/fusion.py [--domains ...]     # about 2 minutes on 2 cores
+Measured, top-1 / top-3, for the shipped adapters and weights, for those just fitted, and for the seven raw
+signals alone (weights refitted, no adapters): the ``heldout`` halves of every domain (for a training domain,
+the half never fitted on); the blind domains alone (every prompt: no adapter or weight ever saw them, the
+figure for a new CSV); and the training domains' held-out halves ranked with adapters fitted without their
+group (five-fold, grouped by domain).  Run from the repository root::
+
+    python bench/fusion.py              # measure (about 8 minutes on 2 cores)
+    python bench/fusion.py --write      # and write harness/resources/query_adapters.npz (then paste the weights)
 """
 
 from __future__ import annotations
@@ -31,21 +39,60 @@ from _common import DOMAINS, print_machine, read_probe_prompts, setup  # noqa: E
 from directed import BLIND  # noqa: E402
 
 L2 = 0.01
+RAW = ("q", "p", "a", "l", "use_q", "use_a", "s")
+FOLDS = 5
 
 
-def collect(domains) -> dict[str, list[tuple[np.ndarray, int, str]]]:
-    """``{domain: [(features, index of the right row, split), ...]}`` over its paraphrase probes."""
-    from harness._hits import features
+def collect(domains) -> dict[str, dict]:
+    """Per domain: each paraphrase's raw signals, e5 and USE vectors, right row and split; the rows' vectors."""
+    from harness._adapter import ADAPTED
     from harness._retrieval import Retriever
 
     out = {}
     for d in domains:
         ret = Retriever.from_csv(ROOT / "data" / f"{d}.csv")
         index = {r.row: i for i, r in enumerate(ret.rows)}
-        out[d] = [(features(ret.signals(p.prompt)), index[p.row], p.split)
-                  for p in read_probe_prompts(d, "paraphrase") if p.row in index]
-        print(f"{d:<14} {len(out[d])} paraphrases", flush=True)
+        probes = [p for p in read_probe_prompts(d, "paraphrase") if p.row in index]
+        if not probes:
+            continue
+        out[d] = {"raw": [{k: v for k, v in ret.signals(p.prompt).items() if k in RAW} for p in probes],
+                  "e5": np.stack([ret.embed(p.prompt) for p in probes]),
+                  "use": np.stack([ret.embed_use(p.prompt) for p in probes]),
+                  "views": {view: np.array(ret._v[view]) for view, _ in ADAPTED.values()},
+                  "y": np.array([index[p.row] for p in probes]), "split": np.array([p.split for p in probes])}
+        print(f"{d:<16} {len(probes)} paraphrases", flush=True)
     return out
+
+
+def fit_adapters(data: dict, domains, tau: float, l2: float):
+    """Adapters fitted on the tune paraphrases of ``domains``."""
+    from harness._adapter import ADAPTED, QueryAdapters, fit_adapter
+
+    matrices = {}
+    for view, model in ADAPTED.values():
+        batches = [(data[d][model][m], data[d]["views"][view], data[d]["y"][m])
+                   for d in domains for m in [data[d]["split"] == "tune"]]
+        matrices[view] = fit_adapter(batches, tau=tau, l2=l2)
+    queries = sum(int((data[d]["split"] == "tune").sum()) for d in domains)
+    return QueryAdapters(matrices, {"domains": " ".join(domains), "queries": str(queries),
+                                    "tau": str(tau), "l2": str(l2)})
+
+
+def features_of(dom: dict, adapters) -> list[np.ndarray]:
+    """Each paraphrase's fusion features: the raw signals plus the adapted ones (none when ``adapters`` is None)."""
+    from harness._adapter import ADAPTED
+    from harness._hits import features
+
+    extra = {}
+    if adapters is not None:
+        for name, (view, model) in ADAPTED.items():
+            extra[name] = adapters.adapt(view, dom[model]) @ dom["views"][view].T
+    return [features({**raw, **{k: v[i] for k, v in extra.items()}}) for i, raw in enumerate(dom["raw"])]
+
+
+def items_of(data: dict, domains, feats: dict, split: str | None) -> list[tuple[np.ndarray, int]]:
+    return [(x, int(y)) for d in domains for x, y, sp in zip(feats[d], data[d]["y"], data[d]["split"])
+            if split is None or sp == split]
 
 
 def fit(items: list[tuple[np.ndarray, int]], l2: float = L2, iters: int = 50) -> np.ndarray:
@@ -91,39 +138,55 @@ def accuracy(items, w: np.ndarray) -> tuple[int, int, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--domains", nargs="*", default=list(DOMAINS))
+    ap.add_argument("--tau", type=float, default=0.02, help="adapter softmax temperature")
+    ap.add_argument("--l2", type=float, default=1.0, help="adapter pull toward the identity")
+    ap.add_argument("--write", action="store_true", help="write harness/resources/query_adapters.npz")
     args = ap.parse_args()
     setup()
     print_machine()
+    from harness._adapter import RESOURCE, shipped_adapters
     from harness._hits import Fusion
 
     data = collect(args.domains)
-    split = {s: {d: [(x, y) for x, y, sp in data[d] if sp == s] for d in data} for s in ("tune", "heldout")}
-    tune_all = [it for d in data if d not in BLIND for it in split["tune"][d]]  # the blind ones are only ranked
-    w = fit(tune_all)
+    train = [d for d in data if d not in BLIND]
+    blind = [d for d in data if d in BLIND]
+    groups = [list(g) for g in np.array_split(np.random.default_rng(0).permutation(train), FOLDS)]
+    oof = {}
+    for k, group in enumerate(groups):
+        fold = fit_adapters(data, [d for d in train if d not in group], args.tau, args.l2)
+        oof.update({d: features_of(data[d], fold) for d in group})
+        print(f"fold {k + 1}/{FOLDS} fitted", flush=True)
+    adapters = fit_adapters(data, train, args.tau, args.l2)
+    w = fit(items_of(data, train, oof, "tune"))
+    raw = {d: features_of(data[d], None) for d in data}
+    raw_w = fit(items_of(data, train, raw, "tune"))
+    fitted = {d: features_of(data[d], adapters) for d in data}
+    shipped = {d: features_of(data[d], shipped_adapters()) for d in data}
+    shipped_w = np.array([*Fusion().z, *Fusion().rank])
     half = len(w) // 2
-    print(f"\nfitted on {len(tune_all)} tune paraphrases of {sum(bool(v) for d, v in split['tune'].items() if d not in BLIND)} domains:")
+    print(f"\nadapters and weights fitted on {sum(int((data[d]['split'] == 'tune').sum()) for d in train)} "
+          f"tune paraphrases of {len(train)} domains (tau {args.tau}, l2 {args.l2}):")
     print(f"    z: tuple[float, ...] = ({', '.join(f'{v:.2f}' for v in w[:half])})")
     print(f"    rank: tuple[float, ...] = ({', '.join(f'{v:.2f}' for v in w[half:])})")
-    shipped = np.array([*Fusion().z, *Fusion().rank])
-    rows = {"shipped Fusion": np.zeros(3, int), "fitted on all tune": np.zeros(3, int),
-            "leave-one-domain-out": np.zeros(3, int)}
-    tune_rows = {k: np.zeros(3, int) for k in ("shipped Fusion", "fitted on all tune")}
-    print(f"\n{'domain':<14} {'held top-1 shipped / fitted / LODO':>36}")
+    methods = {"shipped": (shipped, shipped_w), "fitted": (fitted, w), "raw signals only": (raw, raw_w)}
+    sets = {"held-out halves, all domains": (list(data), "heldout"),
+            f"blind domains ({len(blind)}), every prompt": (blind, None),
+            "training domains' held-out halves": (train, "heldout")}
+    print(f"\n{'top-1 / top-3 %':<44}" + "".join(f"{m:>20}" for m in methods) + f"{'five-fold':>20}")
+    for name, (doms, split) in sets.items():
+        cells = [accuracy(items_of(data, doms, feats, split), weights) for feats, weights in methods.values()]
+        if name.startswith("training"):
+            cells.append(accuracy(items_of(data, doms, oof, split), w))
+        n = cells[0][2]
+        print(f"{name:<44}" + "".join(f"{100 * c[0] / n:9.1f} / {100 * c[1] / n:5.1f} " for c in cells)
+              + f"  of {n}")
+    print(f"\n{'domain':<16} held top-1: shipped / fitted / raw only")
     for d in data:
-        held = split["heldout"][d]
-        lodo = fit([it for e in data if e != d and e not in BLIND for it in split["tune"][e]]) if held else w
-        cells = [accuracy(held, v) for v in (shipped, w, lodo)]
-        for name, c in zip(rows, cells):
-            rows[name] += c
-        for name, v in zip(tune_rows, (shipped, w)):
-            tune_rows[name] += accuracy(split["tune"][d], v)
-        if held:
-            print(f"{d:<14} {' / '.join(f'{100 * c[0] / c[2]:5.1f}' for c in cells):>36}", flush=True)
-    print(f"\n{'weights':<22} {'held top-1':>10} {'held top-3':>10}   (tune top-1 / top-3)")
-    for name, (t1, t3, n) in rows.items():
-        tune = tune_rows.get(name)
-        extra = f"   ({100 * tune[0] / tune[2]:.1f} / {100 * tune[1] / tune[2]:.1f})" if tune is not None else ""
-        print(f"{name:<22} {100 * t1 / n:9.1f}% {100 * t3 / n:9.1f}%{extra}   of {n}")
+        cells = [accuracy(items_of(data, [d], feats, "heldout"), weights) for feats, weights in methods.values()]
+        if cells[0][2]:
+            print(f"{d:<16} {' / '.join(f'{100 * c[0] / c[2]:5.1f}' for c in cells)}")
+    if args.write:
+        print(f"\nwrote {adapters.save(RESOURCE)}")
 
 
 if __name__ == "__main__":

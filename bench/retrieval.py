@@ -8,10 +8,12 @@ latency and the machine.  Run from the repository root::
 
     python bench/retrieval.py [--domains cenfobank mikhuy] [--cold]
 
-Methods: ``hybrid`` (what :class:`harness.Retriever` ranks by), ``hybrid-no-use``
-(the same without the Universal Sentence Encoder: e5 + BM25), ``use-only``
-(the two USE cosines, weighted as in the fusion), ``bm25-only``, ``embeddings-only`` (the
-three e5 views, likewise) and ``tfidf-questions``.  The TF-IDF baseline is cosine over questions only, with plain word tokens
+Methods: ``hybrid`` (what :class:`harness.Retriever` ranks by), ``before-adapters`` (the seven raw
+signals with the weights shipped before the query adapters, :data:`BEFORE`), ``hybrid-no-use``
+(the shipped ranking without the Universal Sentence Encoder: e5, adapted e5 and BM25), ``use-only``
+(the two USE cosines, weighted as in :data:`BEFORE`), ``bm25-only``, ``embeddings-only`` (the
+four raw e5 views, likewise), ``adapted-only`` (the five adapted cosines, shipped weights) and
+``tfidf-questions``.  The TF-IDF baseline is cosine over questions only, with plain word tokens
 (no stemming, no accents folded beyond lower-casing), written with numpy.
 """
 
@@ -31,11 +33,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness._adapter import ADAPTED  # noqa: E402
+from harness._hits import Fusion  # noqa: E402
 from harness._retrieval import Retriever  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from _common import DOMAINS  # noqa: E402
 from _tfidf import TfIdf  # noqa: E402
+
+
+BEFORE = Fusion(z=(-0.10, 0.33, 0.60, 0.42, 0.50, 0.22, 0.71, 0, 0, 0, 0, 0),
+                rank=(0.33, 0.33, 0.26, 0.45, 0.56, 0.08, 0.39, 0, 0, 0, 0, 0))
+"""The fusion shipped from the sixteenth to the twenty-first session: the seven raw signals, no adapters."""
 
 
 def read_probes(domain: str, kind: str) -> list[dict]:
@@ -68,11 +77,14 @@ def bench_domain(domain: str, cold: bool, show: str | None = None) -> None:
     f = ret.fusion
     methods = {
         "hybrid": lambda p: p.fused,
+        "before-adapters": lambda p: BEFORE.combine(ret.signals(p.text, p.vector)),  # raw signals, 16th-session weights
         "hybrid-no-use": lambda p: ret.profile(p.text, second=False).fused,  # the retriever's own e5 + BM25 ranking
-        "use-only": lambda p: f.combine({"use_q": p.use_q, "use_a": p.use_a}),
+        "use-only": lambda p: BEFORE.combine({"use_q": p.use_q, "use_a": p.use_a}),
         "bm25-only": lambda p: p.lexical,
-        "embeddings-only": lambda p: f.combine({k: v for k, v in ret.signals(p.text, p.vector, False).items()
-                                                if k != "l"}),
+        "embeddings-only": lambda p: BEFORE.combine({k: v for k, v in ret.signals(p.text, p.vector, False).items()
+                                                     if k in ("q", "p", "a", "s")}),
+        "adapted-only": lambda p: f.combine({k: v for k, v in ret.signals(p.text, p.vector).items()
+                                             if k in ADAPTED}),
     }
     results: dict[tuple[str, str], list[tuple[bool, bool]]] = {}
     latencies, scoring = [], []

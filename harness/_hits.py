@@ -28,12 +28,14 @@ class Hit:
     score: float
 
 
-SIGNALS = ("q", "p", "a", "l", "use_q", "use_a", "s")
+SIGNALS = ("q", "p", "a", "l", "use_q", "use_a", "s", "aq", "ap", "aa", "ause_q", "ause_a")
 """The per-row signals the fusion combines, in the order of :attr:`Fusion.z`
 and :attr:`Fusion.rank`: e5 cosine of the query with the question (both
 ``query:``), with the question as a passage, with the answer; the lexical
 score; USE cosine with the question, with the answer; e5 cosine with the
-row's best answer sentence (after its question, as a passage)."""
+row's best answer sentence (after its question, as a passage); then the
+same e5 and USE cosines of the query after its learnt adapter
+(:mod:`harness._adapter`: ``a`` + the view)."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,9 @@ class Fusion:
     signal's own ranking, so that a row two signals put first wins over one
     that all put second.  ``z`` and ``rank`` are a conditional-logit fit (the
     right row's softmax probability over the rows) on the ``tune``
-    paraphrases of 39 sample domains (not the blind ones), refitted and measured leave-one-domain-out
-    by ``python bench/fusion.py``.
+    paraphrases of 39 sample domains (not the blind ones), the adapted signals
+    out of fold (each domain's from adapters fitted without its fifth of the
+    domains), refitted and measured by ``python bench/fusion.py``.
 
     Attributes:
         w_q: weight of the query-vs-question cosine (``query:`` role) in
@@ -67,8 +70,8 @@ class Fusion:
     w_a: float = 0.24
     w_grams: float = 0.0
     answer_weight: float = 0.5
-    z: tuple[float, ...] = (-0.10, 0.33, 0.60, 0.42, 0.50, 0.22, 0.71)
-    rank: tuple[float, ...] = (0.33, 0.33, 0.26, 0.45, 0.56, 0.08, 0.39)
+    z: tuple[float, ...] = (-0.22, -0.27, 0.05, 0.35, -0.12, -0.49, 0.57, 0.12, 0.63, 0.66, 0.50, 0.81)
+    rank: tuple[float, ...] = (0.29, 0.20, 0.17, 0.41, 0.32, -0.09, 0.37, 0.18, 0.24, 0.27, 0.44, 0.11)
 
     def combine(self, signals: dict[str, np.ndarray], exclude: int | None = None) -> np.ndarray:
         """The fused score of every row from the ``signals`` given (a missing

@@ -16,13 +16,16 @@ after :func:`harness._lexical.clean` strips markup and shouting):
 * Universal Sentence Encoder cosines of ``x`` with the question and with the
   answer (:mod:`harness._embed`: a second model, trained on other data, errs
   on other rows);
+* the same five cosines (three e5, two USE) after ``x`` is mapped by its
+  view's learnt query adapter (:mod:`harness._adapter`: a linear map, fitted
+  across sample domains, from how customers word things toward how CSVs do);
 * ``lexical[i]``: BM25 of ``x``'s stemmed words plus their bilingual
   glossary concepts (:mod:`harness._glossary`: "monthly fee" meets
   "mensualidad") over question + answer, question counted twice, divided by
   the best row's score so it lies in ``[0, 1]``;
 * ``dense[i]``: a weighted mean of the three e5 cosines (what the topic
   guard reads);
-* ``fused[i]`` (the ranking): for each of those seven signals, its value
+* ``fused[i]`` (the ranking): for each of those twelve signals, its value
   standardised over the rows for this query (mean 0, sd 1, so that cosines
   and BM25, which spread differently, weigh as the weights say) plus a bonus
   for the row's place in that signal's own ranking, weighted as
@@ -45,6 +48,7 @@ import numpy as np
 
 from . import _lexical as lx
 from ._csvdata import QARow, load_qa_csv
+from ._adapter import ADAPTED, QueryAdapters, shipped_adapters
 from ._embed import (MAX_EMBED_CHARS, VIEWS, cached_row_embeddings, get_embedder, get_use_embedder,
                      single_blas_thread)
 from ._hits import SIGNALS, Fusion, Hit, Profile
@@ -59,6 +63,7 @@ class Retriever:
         rows: the indexed rows, in CSV order (profile arrays follow it).
         key: the cache key (the CSV's sha256).
         fusion: the fusion weights.
+        adapters: the learnt query adapters (:mod:`harness._adapter`; the shipped ones by default).
         support_threshold: the median, over the CSV's answers, of the cosine of
             an answer to its nearest *other* answer: a generated answer less
             similar than this to every row it should come from is about none
@@ -66,12 +71,13 @@ class Retriever:
     """
 
     def __init__(self, rows: Sequence[QARow], vectors: dict[str, np.ndarray], key: str,
-                 fusion: Fusion = Fusion()) -> None:
+                 fusion: Fusion = Fusion(), adapters: QueryAdapters | None = None) -> None:
         if not rows:
             raise ValueError("a Retriever needs at least one row")
         self.rows: tuple[QARow, ...] = tuple(rows)
         self.key = key
         self.fusion = fusion
+        self.adapters = shipped_adapters() if adapters is None else adapters
         self._v = {k: np.ascontiguousarray(vectors[k], dtype=np.int32 if k == "s_row" else np.float32)
                    for k in VIEWS}
         for arr in self._v.values():
@@ -105,19 +111,21 @@ class Retriever:
 
     # ----------------------------------------------------------- building
     @classmethod
-    def from_csv(cls, path: str | os.PathLike, fusion: Fusion = Fusion()) -> "Retriever":
+    def from_csv(cls, path: str | os.PathLike, fusion: Fusion = Fusion(),
+                 adapters: QueryAdapters | None = None) -> "Retriever":
         """Load ``path`` with :func:`load_qa_csv` and index it."""
         data = load_qa_csv(path)
-        return cls.from_rows(data.rows, key=data.sha256, fusion=fusion)
+        return cls.from_rows(data.rows, key=data.sha256, fusion=fusion, adapters=adapters)
 
     @classmethod
     def from_rows(cls, rows: Iterable[QARow], key: str | None = None,
-                  fusion: Fusion = Fusion()) -> "Retriever":
-        """Index ``rows``; ``key`` (the CSV's sha256) names the embedding cache."""
+                  fusion: Fusion = Fusion(), adapters: QueryAdapters | None = None) -> "Retriever":
+        """Index ``rows``; ``key`` (the CSV's sha256) names the embedding cache; ``adapters`` default to
+        the shipped ones."""
         rows = tuple(rows)
         digest = hashlib.sha256("\x1e".join(f"{r.row}\x1f{r.question}\x1f{r.answer}"
                                             for r in rows).encode()).hexdigest()
-        return cls(rows, cached_row_embeddings(rows, key or digest, digest), key or digest, fusion)
+        return cls(rows, cached_row_embeddings(rows, key or digest, digest), key or digest, fusion, adapters)
 
     # ------------------------------------------------------------ queries
     def embed(self, text: str) -> np.ndarray:
@@ -164,8 +172,9 @@ class Retriever:
         return float(np.log(2 * (len(self.rows) + 1) / (2 * n + 1)))
 
     def signals(self, text: str, vector: np.ndarray | None = None, second: bool = True) -> dict[str, np.ndarray]:
-        """The :data:`SIGNALS` of ``text`` against every row (the USE ones only
-        when ``second``); ``vector`` is ``text``'s e5 embedding when known."""
+        """The :data:`SIGNALS` of ``text`` against every row (the USE ones, raw
+        and adapted, only when ``second``); ``vector`` is ``text``'s e5
+        embedding when known."""
         vec = self.embed(text) if vector is None else vector
         out = {k: self._v[k] @ vec for k in ("q", "p", "a")}
         out["s"] = np.full(len(self.rows), -1.0, dtype=np.float32)
@@ -176,9 +185,14 @@ class Retriever:
             w, grams = self.fusion.w_grams, self._bm_grams.scores(lx.grams(text))
             lex = (1 - w) * lex + w * grams / max(float(grams.max()), 1e-9)
         out["l"] = lex
+        adapted = {"e5": vec}
         if second:
             use = self.embed_use(text)
             out.update(use_q=self._v["uq"] @ use, use_a=self._v["ua"] @ use)
+            adapted["use"] = use
+        for name, (view, model) in ADAPTED.items():
+            if model in adapted:
+                out[name] = self._v[view] @ self.adapters.adapt(view, adapted[model])
         return out
 
     @single_blas_thread
