@@ -6,7 +6,7 @@ vectors are collected.  Then:
 
 * **Adapters**: one matrix per view (:func:`harness._adapter.fit_adapter`), fitted on the ``tune``
   paraphrases of the training domains (never the :data:`~directed.BLIND` ones).
-* **Fusion weights**: a conditional logit over the twelve signals (raw + adapted), each as its standardised
+* **Fusion weights**: a conditional logit over the thirteen signals (raw + adapted), each as its standardised
   value and its reciprocal rank (:func:`harness._hits.features`): the weights maximise the softmax probability
   of the right row over the ``tune`` paraphrases, with a small L2 penalty (Newton's method; convex).  The
   adapted signals it is fitted on are *out of fold*: the training domains are split into five groups and each
@@ -58,7 +58,7 @@ def collect(domains) -> dict[str, dict]:
         out[d] = {"raw": [{k: v for k, v in ret.signals(p.prompt).items() if k in RAW} for p in probes],
                   "e5": np.stack([ret.embed(p.prompt) for p in probes]),
                   "use": np.stack([ret.embed_use(p.prompt) for p in probes]),
-                  "views": {view: np.array(ret._v[view]) for view, _ in ADAPTED.values()},
+                  "views": {view: np.array(ret._v[view]) for view in {v for v, _ in ADAPTED.values()} | {"s_row"}},
                   "y": np.array([index[p.row] for p in probes]), "split": np.array([p.split for p in probes])}
         print(f"{d:<16} {len(probes)} paraphrases", flush=True)
     return out
@@ -70,7 +70,8 @@ def fit_adapters(data: dict, domains, tau: float, l2: float):
 
     matrices = {}
     for view, model in ADAPTED.values():
-        batches = [(data[d][model][m], data[d]["views"][view], data[d]["y"][m])
+        batches = [(data[d][model][m], data[d]["views"][view], data[d]["y"][m],
+                    *((data[d]["views"]["s_row"], len(data[d]["views"]["q"])) if view == "s" else ()))
                    for d in domains for m in [data[d]["split"] == "tune"]]
         matrices[view] = fit_adapter(batches, tau=tau, l2=l2)
     queries = sum(int((data[d]["split"] == "tune").sum()) for d in domains)
@@ -80,13 +81,15 @@ def fit_adapters(data: dict, domains, tau: float, l2: float):
 
 def features_of(dom: dict, adapters) -> list[np.ndarray]:
     """Each paraphrase's fusion features: the raw signals plus the adapted ones (none when ``adapters`` is None)."""
-    from harness._adapter import ADAPTED
+    from harness._adapter import ADAPTED, best_per_row
     from harness._hits import features
 
     extra = {}
     if adapters is not None:
         for name, (view, model) in ADAPTED.items():
             extra[name] = adapters.adapt(view, dom[model]) @ dom["views"][view].T
+            if view == "s":
+                extra[name] = best_per_row(extra[name], dom["views"]["s_row"], len(dom["views"]["q"]))
     return [features({**raw, **{k: v[i] for k, v in extra.items()}}) for i, raw in enumerate(dom["raw"])]
 
 
@@ -140,6 +143,8 @@ def main() -> None:
     ap.add_argument("--domains", nargs="*", default=list(DOMAINS))
     ap.add_argument("--tau", type=float, default=0.02, help="adapter softmax temperature")
     ap.add_argument("--l2", type=float, default=1.0, help="adapter pull toward the identity")
+    ap.add_argument("--blind", nargs="*", default=list(BLIND),
+                    help="domains never fitted on (default: bench/directed.py's BLIND)")
     ap.add_argument("--write", action="store_true", help="write harness/resources/query_adapters.npz")
     args = ap.parse_args()
     setup()
@@ -148,8 +153,8 @@ def main() -> None:
     from harness._hits import Fusion
 
     data = collect(args.domains)
-    train = [d for d in data if d not in BLIND]
-    blind = [d for d in data if d in BLIND]
+    train = [d for d in data if d not in args.blind]
+    blind = [d for d in data if d in args.blind]
     groups = [list(g) for g in np.array_split(np.random.default_rng(0).permutation(train), FOLDS)]
     oof = {}
     for k, group in enumerate(groups):

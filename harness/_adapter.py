@@ -30,9 +30,11 @@ SCHEMA = "centinela.query_adapters/1"
 RESOURCE = Path(__file__).with_name("resources") / "query_adapters.npz"
 ADAPTED: dict[str, tuple[str, str]] = {
     "aq": ("q", "e5"), "ap": ("p", "e5"), "aa": ("a", "e5"), "ause_q": ("uq", "use"), "ause_a": ("ua", "use"),
+    "as": ("s", "e5"),
 }
 """Adapted signal -> (the row view it compares with, the query embedder): e5 question (query role), question
-and answer (passage role); USE question and answer (see :data:`harness._embed.VIEWS`)."""
+and answer (passage role); USE question and answer; e5 answer sentences, of which a row scores its best (see
+:data:`harness._embed.VIEWS`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,13 +89,28 @@ def shipped_adapters() -> QueryAdapters:
     return read_adapters(RESOURCE)
 
 
-def fit_adapter(batches: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], tau: float = 0.02,
+def best_per_row(scores, owner, rows: int):
+    """Each row's best score among its vectors: ``scores`` ``(m, k)`` over ``k`` vectors, ``owner[j]`` the row
+    of vector ``j``; rows without a vector score -1 (numpy or torch, as given)."""
+    if isinstance(scores, np.ndarray):
+        out = np.full((scores.shape[0], rows), -1.0, dtype=scores.dtype)
+        np.maximum.at(out, (np.arange(scores.shape[0])[:, None], np.asarray(owner)[None, :]), scores)
+        return out
+    import torch
+
+    index = torch.as_tensor(np.asarray(owner, np.int64)).expand(scores.shape[0], -1)
+    return torch.full((scores.shape[0], rows), -1.0).scatter_reduce(1, index, scores, reduce="amax")
+
+
+def fit_adapter(batches: Sequence[tuple], tau: float = 0.02,
                 l2: float = 1.0, steps: int = 300, lr: float = 1e-3) -> np.ndarray:
     """Fit one view's matrix.
 
     Args:
-        batches: one per CSV: ``(queries (m, d), row vectors (n, d), right row index of each query (m,))``;
-            each query's softmax runs over its own CSV's rows only.
+        batches: one per CSV: ``(queries (m, d), row vectors (n, d), right row index of each query (m,))``,
+            or, for a view with several vectors per row (answer sentences), ``(queries, vectors (k, d), right
+            row, owner (k,) = the row of each vector, number of rows)``: a row scores its best vector.  Each
+            query's softmax runs over its own CSV's rows only.
         tau: softmax temperature of the cosines (e5 cosines of unrelated texts sit near 0.8, so it is small).
         l2: weight of ``mean((W - I)**2) * d``, the pull toward the identity.
         steps: full-batch Adam steps; ``lr`` their learning rate.
@@ -106,16 +123,20 @@ def fit_adapter(batches: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], ta
     if not batches:
         raise ValueError("fit_adapter needs at least one batch")
     dim = batches[0][0].shape[1]
-    data = [(torch.as_tensor(np.asarray(q, np.float32)), torch.as_tensor(np.asarray(v, np.float32)),
-             torch.as_tensor(np.asarray(y, np.int64))) for q, v, y in batches if len(y)]
-    total = sum(len(y) for _, _, y in data)
+    data = [(torch.as_tensor(np.asarray(b[0], np.float32)), torch.as_tensor(np.asarray(b[1], np.float32)),
+             torch.as_tensor(np.asarray(b[2], np.int64)), *b[3:]) for b in batches if len(b[2])]
+    total = sum(len(b[2]) for b in data)
     eye = torch.eye(dim)
     w = eye.clone().requires_grad_(True)
     opt = torch.optim.Adam([w], lr=lr)
+
+    def scores(b):
+        s = torch.nn.functional.normalize(b[0] @ w, dim=1) @ b[1].T
+        return s if len(b) == 3 else best_per_row(s, b[3], b[4])
+
     for _ in range(steps):
         opt.zero_grad()
-        loss = sum(torch.nn.functional.cross_entropy(
-            torch.nn.functional.normalize(q @ w, dim=1) @ v.T / tau, y, reduction="sum") for q, v, y in data)
+        loss = sum(torch.nn.functional.cross_entropy(scores(b) / tau, b[2], reduction="sum") for b in data)
         loss = loss / total + l2 * ((w - eye) ** 2).sum() / dim
         loss.backward()
         opt.step()

@@ -16,7 +16,7 @@ after :func:`harness._lexical.clean` strips markup and shouting):
 * Universal Sentence Encoder cosines of ``x`` with the question and with the
   answer (:mod:`harness._embed`: a second model, trained on other data, errs
   on other rows);
-* the same five cosines (three e5, two USE) after ``x`` is mapped by its
+* the same six cosines (four e5, two USE) after ``x`` is mapped by its
   view's learnt query adapter (:mod:`harness._adapter`: a linear map, fitted
   across sample domains, from how customers word things toward how CSVs do);
 * ``lexical[i]``: BM25 of ``x``'s stemmed words plus their bilingual
@@ -25,7 +25,7 @@ after :func:`harness._lexical.clean` strips markup and shouting):
   the best row's score so it lies in ``[0, 1]``;
 * ``dense[i]``: a weighted mean of the three e5 cosines (what the topic
   guard reads);
-* ``fused[i]`` (the ranking): for each of those twelve signals, its value
+* ``fused[i]`` (the ranking): for each of those thirteen signals, its value
   standardised over the rows for this query (mean 0, sd 1, so that cosines
   and BM25, which spread differently, weigh as the weights say) plus a bonus
   for the row's place in that signal's own ranking, weighted as
@@ -48,7 +48,7 @@ import numpy as np
 
 from . import _lexical as lx
 from ._csvdata import QARow, load_qa_csv
-from ._adapter import ADAPTED, QueryAdapters, shipped_adapters
+from ._adapter import ADAPTED, QueryAdapters, best_per_row, shipped_adapters
 from ._embed import (MAX_EMBED_CHARS, VIEWS, cached_row_embeddings, get_embedder, get_use_embedder,
                      single_blas_thread)
 from ._hits import SIGNALS, Fusion, Hit, Profile
@@ -192,7 +192,8 @@ class Retriever:
             adapted["use"] = use
         for name, (view, model) in ADAPTED.items():
             if model in adapted:
-                out[name] = self._v[view] @ self.adapters.adapt(view, adapted[model])
+                score = self._v[view] @ self.adapters.adapt(view, adapted[model])
+                out[name] = best_per_row(score[None], self._v["s_row"], len(self.rows))[0] if view == "s" else score
         return out
 
     @single_blas_thread

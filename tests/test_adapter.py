@@ -60,7 +60,7 @@ def test_a_strong_pull_toward_the_identity_keeps_the_identity():
 def test_adapters_round_trip_through_their_file_and_refuse_a_wrong_one(tmp_path):
     rng = np.random.default_rng(2)
     matrices = {v: (np.eye(d) + 0.05 * rng.normal(size=(d, d))).astype(np.float32)
-                for v, d in (("q", 4), ("p", 4), ("a", 4), ("uq", 6), ("ua", 6))}
+                for v, d in (("q", 4), ("p", 4), ("a", 4), ("uq", 6), ("ua", 6), ("s", 4))}
     path = ad.QueryAdapters(matrices, {"domains": "a b", "tau": "0.02"}).save(tmp_path / "x.npz")
     back = ad.read_adapters(path)
     assert back.meta == {"domains": "a b", "tau": "0.02"}
@@ -97,13 +97,36 @@ def test_the_retriever_adds_the_adapted_signals_and_identity_adapters_copy_the_r
     from harness._retrieval import Retriever
 
     identity = ad.QueryAdapters({v: np.eye(d, dtype=np.float32)
-                                 for v, d in (("q", 384), ("p", 384), ("a", 384), ("uq", 512), ("ua", 512))})
+                                 for v, d in (("q", 384), ("p", 384), ("a", 384), ("uq", 512), ("ua", 512), ("s", 384))})
     plain = Retriever.from_csv(csv_path, adapters=identity)
     sig = plain.signals("¿Ofrecen becas?")
-    assert set(sig) == {"q", "p", "a", "l", "s", "use_q", "use_a", "aq", "ap", "aa", "ause_q", "ause_a"}
-    for adapted, raw in (("aq", "q"), ("ap", "p"), ("aa", "a"), ("ause_q", "use_q"), ("ause_a", "use_a")):
+    assert set(sig) == {"q", "p", "a", "l", "s", "use_q", "use_a", "aq", "ap", "aa", "ause_q", "ause_a", "as"}
+    for adapted, raw in (("aq", "q"), ("ap", "p"), ("aa", "a"), ("ause_q", "use_q"), ("ause_a", "use_a"), ("as", "s")):
         assert np.allclose(sig[adapted], sig[raw], atol=1e-5)
     shipped = Retriever.from_csv(csv_path)
     assert shipped.adapters is ad.shipped_adapters()
     assert not np.allclose(shipped.signals("¿Ofrecen becas?")["aq"], sig["q"], atol=1e-3)
-    assert set(shipped.signals("¿Ofrecen becas?", second=False)) == {"q", "p", "a", "l", "s", "aq", "ap", "aa"}
+    assert set(shipped.signals("¿Ofrecen becas?", second=False)) == {"q", "p", "a", "l", "s", "aq", "ap", "aa", "as"}
+
+
+def test_a_row_with_several_vectors_scores_its_best_one_in_numpy_and_in_torch():
+    import torch
+
+    scores = np.array([[0.1, 0.9, 0.3, 0.5], [0.7, 0.2, 0.8, 0.1]], dtype=np.float32)
+    owner = [0, 0, 2, 2]  # row 1 has no vector
+    want = [[0.9, -1.0, 0.5], [0.7, -1.0, 0.8]]
+    assert np.allclose(ad.best_per_row(scores, owner, 3), want)
+    assert np.allclose(ad.best_per_row(torch.tensor(scores), owner, 3).numpy(), want)
+
+
+def test_fit_adapter_trains_a_view_whose_rows_score_their_best_vector():
+    rng = np.random.default_rng(3)
+    distortion = np.linalg.qr(rng.normal(size=(12, 12)))[0].astype(np.float32)
+    batches = []
+    for _ in range(6):
+        q, vectors, y = _synthetic_csv(rng, distortion, rows=20, dim=12)
+        noise = _unit(rng.normal(size=(20, 12)).astype(np.float32))  # a second, unrelated vector per row
+        batches.append((q, np.vstack([vectors, noise]), y, list(range(20)) * 2, 20))
+    w = ad.fit_adapter(batches, tau=0.05, l2=0.01, steps=200, lr=1e-2)
+    q, vectors, y = _synthetic_csv(rng, distortion, rows=20, dim=12)
+    assert _top1(q, vectors, y, w) > _top1(q, vectors, y) + 0.3

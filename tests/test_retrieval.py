@@ -212,7 +212,7 @@ def test_second_embedder_joins_the_ranking_and_can_be_left_out(retriever):
     assert not e5.use_q.any() and not e5.use_a.any()
     f = retriever.fusion
     signals = retriever.signals("¿Ofrecen becas?", second=False)
-    assert set(signals) == {"q", "p", "a", "l", "s", "aq", "ap", "aa"}
+    assert set(signals) == {"q", "p", "a", "l", "s", "aq", "ap", "aa", "as"}
     # without the second embedder the ranking is the e5 + BM25 one
     assert np.allclose(e5.fused, f.combine(signals))
     assert not np.allclose(both.fused, e5.fused)
@@ -224,10 +224,10 @@ def test_fusion_weighs_standardised_signals_and_ranks():
     from harness import Fusion
 
     sig = {"q": np.array([0.9, 0.8, 0.7, 0.1]), "l": np.array([0.0, 1.0, 0.5, 0.2])}
-    only_q = Fusion(z=(1,) + (0,) * 11, rank=(0,) * 12).combine(sig)
+    only_q = Fusion(z=(1,) + (0,) * 12, rank=(0,) * 13).combine(sig)
     z = (sig["q"] - sig["q"].mean()) / sig["q"].std()
     assert np.allclose(only_q, z)
-    ranks = Fusion(z=(0,) * 12, rank=(0, 0, 0, 1) + (0,) * 8).combine(sig)
+    ranks = Fusion(z=(0,) * 13, rank=(0, 0, 0, 1) + (0,) * 9).combine(sig)
     assert np.allclose(ranks, [1 / 4, 1, 1 / 2, 1 / 3])  # reciprocal rank by the lexical signal
     both = Fusion().combine(sig, exclude=1)
     assert both[1] == -1e3
