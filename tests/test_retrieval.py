@@ -277,3 +277,18 @@ def test_sentence_view_is_each_rows_best_answer_sentence(retriever):
     best = float((get_embedder().passages(sentences) @ vec).max())
     assert sig["s"][row] == pytest.approx(best, abs=1e-4)
     assert len(sentences) == int((owners == row).sum())
+
+
+def test_a_csv_question_asked_as_written_gets_its_own_row_whatever_the_fusion(isolated_cache, csv_path):  # noqa: F811
+    from harness import Fusion
+
+    # a fusion that ranks by lexical rank against the e5 question cosine: the exact row cannot win on merit
+    contrary = Fusion(z=(-5,) + (0,) * 12, rank=(0,) * 13)
+    ret = Retriever.from_csv(csv_path, fusion=contrary)
+    for i, row in enumerate(ret.rows):
+        for asked in (row.question, row.question.upper().replace("¿", "").replace("?", " ?")):
+            assert ret.search(asked, k=1)[0].row == row.row, asked
+        assert int(ret.profile(row.question, exclude=i).fused.argmax()) != i  # left out, it stays out
+    # a rewording gets no such help: under this fusion the question's own row is not first
+    becas = next(i for i, r in enumerate(ret.rows) if "beca" in r.question.lower())
+    assert int(ret.profile("becas, ¿ofrecen alguna?").fused.argmax()) != becas
