@@ -184,8 +184,7 @@ class Retriever:
         embedding when known."""
         vec = self.embed(text) if vector is None else vector
         out = {k: self._v[k] @ vec for k in ("q", "p", "a")}
-        out["s"] = np.full(len(self.rows), -1.0, dtype=np.float32)
-        np.maximum.at(out["s"], self._v["s_row"], self._v["s"] @ vec)  # each row's best answer sentence
+        out["s"] = self._best_sentence(vec)  # each row's best answer sentence
         lex = self._bm_words.scores(lx.terms(text))
         lex = lex / max(float(lex.max()), 1e-9)
         if self._bm_grams is not None:
@@ -199,9 +198,13 @@ class Retriever:
             adapted["use"] = use
         for name, (view, model) in ADAPTED.items():
             if model in adapted:
-                score = self._v[view] @ self.adapters.adapt(view, adapted[model])
-                out[name] = best_per_row(score[None], self._v["s_row"], len(self.rows))[0] if view == "s" else score
+                x = self.adapters.adapt(view, adapted[model])
+                out[name] = self._best_sentence(x) if view == "s" else self._v[view] @ x
         return out
+
+    def _best_sentence(self, vec: np.ndarray) -> np.ndarray:
+        """Each row's best cosine of ``vec`` with its answer sentences (-1 for a row without one)."""
+        return best_per_row((self._v["s"] @ vec)[None], self._v["s_row"], len(self.rows))[0]
 
     @single_blas_thread
     def profile(self, text: str, exclude: int | None = None,
