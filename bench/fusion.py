@@ -81,15 +81,10 @@ def fit_adapters(data: dict, domains, tau: float, l2: float):
 
 def features_of(dom: dict, adapters) -> list[np.ndarray]:
     """Each paraphrase's fusion features: the raw signals plus the adapted ones (none when ``adapters`` is None)."""
-    from harness._adapter import ADAPTED, best_per_row
+    from harness._adapter import adapted_signals
     from harness._hits import features
 
-    extra = {}
-    if adapters is not None:
-        for name, (view, model) in ADAPTED.items():
-            extra[name] = adapters.adapt(view, dom[model]) @ dom["views"][view].T
-            if view == "s":
-                extra[name] = best_per_row(extra[name], dom["views"]["s_row"], len(dom["views"]["q"]))
+    extra = {} if adapters is None else adapted_signals(adapters, dom, dom["views"], len(dom["views"]["q"]))
     return [features({**raw, **{k: v[i] for k, v in extra.items()}}) for i, raw in enumerate(dom["raw"])]
 
 

@@ -102,6 +102,26 @@ def best_per_row(scores, owner, rows: int):
     return torch.full((scores.shape[0], rows), -1.0).scatter_reduce(1, index, scores, reduce="amax")
 
 
+def adapted_signals(adapters: QueryAdapters, queries: Mapping[str, np.ndarray], views: Mapping[str, np.ndarray],
+                    rows: int) -> dict[str, np.ndarray]:
+    """The :data:`ADAPTED` signals of query vectors against a CSV's rows.
+
+    ``queries`` maps an embedder (``"e5"``, ``"use"``) to one query vector ``(d,)`` or a stack ``(m, d)``; an
+    embedder it lacks has its signals left out.  ``views`` holds the rows' vectors of each view and ``s_row``
+    (the row of each answer sentence); ``rows`` is the number of rows.  Each signal is ``(rows,)`` or
+    ``(m, rows)``, like the query.
+    """
+    out = {}
+    for name, (view, model) in ADAPTED.items():
+        if model not in queries:
+            continue
+        score = adapters.adapt(view, queries[model]) @ views[view].T
+        if view == "s":  # a row scores its best sentence
+            score = best_per_row(np.atleast_2d(score), views["s_row"], rows).reshape(*score.shape[:-1], rows)
+        out[name] = score
+    return out
+
+
 def fit_adapter(batches: Sequence[tuple], tau: float = 0.02,
                 l2: float = 1.0, steps: int = 300, lr: float = 1e-3) -> np.ndarray:
     """Fit one view's matrix.

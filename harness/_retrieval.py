@@ -52,7 +52,7 @@ import numpy as np
 
 from . import _lexical as lx
 from ._csvdata import QARow, load_qa_csv
-from ._adapter import ADAPTED, QueryAdapters, best_per_row, shipped_adapters
+from ._adapter import QueryAdapters, adapted_signals, best_per_row, shipped_adapters
 from ._embed import (MAX_EMBED_CHARS, VIEWS, cached_row_embeddings, get_embedder, get_use_embedder,
                      single_blas_thread)
 from ._hits import SIGNALS, Fusion, Hit, Profile
@@ -196,10 +196,7 @@ class Retriever:
             use = self.embed_use(text)
             out.update(use_q=self._v["uq"] @ use, use_a=self._v["ua"] @ use)
             adapted["use"] = use
-        for name, (view, model) in ADAPTED.items():
-            if model in adapted:
-                x = self.adapters.adapt(view, adapted[model])
-                out[name] = self._best_sentence(x) if view == "s" else self._v[view] @ x
+        out.update(adapted_signals(self.adapters, adapted, self._v, len(self.rows)))
         return out
 
     def _best_sentence(self, vec: np.ndarray) -> np.ndarray:

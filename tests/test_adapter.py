@@ -130,3 +130,20 @@ def test_fit_adapter_trains_a_view_whose_rows_score_their_best_vector():
     w = ad.fit_adapter(batches, tau=0.05, l2=0.01, steps=200, lr=1e-2)
     q, vectors, y = _synthetic_csv(rng, distortion, rows=20, dim=12)
     assert _top1(q, vectors, y, w) > _top1(q, vectors, y) + 0.3
+
+
+def test_adapted_signals_of_a_stack_match_those_of_each_query():
+    rng = np.random.default_rng(4)
+    sizes = {"q": 4, "p": 4, "a": 4, "s": 4, "uq": 6, "ua": 6}
+    adapters = ad.QueryAdapters({v: (np.eye(d) + 0.1 * rng.normal(size=(d, d))).astype(np.float32)
+                                 for v, d in sizes.items()})
+    views = {v: _unit(rng.normal(size=(7 if v == "s" else 3, d))).astype(np.float32) for v, d in sizes.items()}
+    views["s_row"] = np.array([0, 0, 1, 1, 1, 2, 2])
+    queries = {"e5": _unit(rng.normal(size=(5, 4))), "use": _unit(rng.normal(size=(5, 6)))}
+    stack = ad.adapted_signals(adapters, queries, views, 3)
+    assert set(stack) == set(ad.ADAPTED) and all(v.shape == (5, 3) for v in stack.values())
+    for i in range(5):
+        one = ad.adapted_signals(adapters, {"e5": queries["e5"][i]}, views, 3)  # no USE vector: no USE signals
+        assert set(one) == {"aq", "ap", "aa", "as"}
+        for k, v in one.items():
+            assert v.shape == (3,) and np.allclose(v, stack[k][i], atol=1e-6)
