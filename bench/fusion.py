@@ -1,12 +1,13 @@
 """Fits and measures the retriever's query adapters (:mod:`harness._adapter`) and fusion weights (:class:`harness.Fusion`).
 
-For every paraphrase probe that names its CSV row, the retriever's seven raw signals against every row
-(:meth:`harness.Retriever.signals`: e5 and USE cosines, BM25, best answer sentence) and the query's e5 and USE
-vectors are collected.  Then:
+For every paraphrase probe that names its CSV row, the retriever's eight raw signals against every row
+(:meth:`harness.Retriever.signals`: e5 and USE cosines, BM25, best answer sentence by e5 and by USE) and the
+query's e5 and USE vectors are collected, and the vectors of the hard-benign and odd-format prompts that name
+a row.  Then:
 
-* **Adapters**: one matrix per view (:func:`harness._adapter.fit_adapter`), fitted on the ``tune``
-  paraphrases of the training domains (never the :data:`~directed.BLIND` ones).
-* **Fusion weights**: a conditional logit over the thirteen signals (raw + adapted), each as its standardised
+* **Adapters**: one matrix per view (:func:`harness._adapter.fit_adapter`), fitted on the ``tune`` prompts
+  of those three sets of the training domains (never the :data:`~directed.BLIND` ones).
+* **Fusion weights**: a conditional logit over the fifteen signals (raw + adapted), each as its standardised
   value and its reciprocal rank (:func:`harness._hits.features`): the weights maximise the softmax probability
   of the right row over the ``tune`` paraphrases, with a small L2 penalty (Newton's method; convex).  The
   adapted signals it is fitted on are *out of fold*: the training domains are split into five groups and each
@@ -39,42 +40,53 @@ from _common import DOMAINS, print_machine, read_probe_prompts, setup  # noqa: E
 from directed import BLIND  # noqa: E402
 
 L2 = 0.01
-RAW = ("q", "p", "a", "l", "use_q", "use_a", "s")
+RAW = ("q", "p", "a", "l", "use_q", "use_a", "s", "use_s")
+SETS = ("paraphrase", "hard_benign", "odd_format")
+"""Probe sets whose prompts name their CSV row; the adapters are fitted on the tune halves of all three (the
+fusion weights and every figure read the paraphrases alone)."""
 FOLDS = 5
 
 
 def collect(domains) -> dict[str, dict]:
-    """Per domain: each paraphrase's raw signals, e5 and USE vectors, right row and split; the rows' vectors."""
-    from harness._adapter import ADAPTED
+    """Per domain: each paraphrase's raw signals, e5 and USE vectors, right row and split; the rows' vectors;
+    in ``"adapter"``, the vectors, rows and splits of the prompts of every :data:`SETS` (what adapters fit on)."""
+    from harness._adapter import ADAPTED, QueryAdapters
     from harness._retrieval import Retriever
 
-    out = {}
-    for d in domains:
-        ret = Retriever.from_csv(ROOT / "data" / f"{d}.csv")
+    out, identity = {}, None
+    for d in domains:  # the raw signals alone are kept: any adapters will do, even a file of another schema
+        if identity is None:
+            ret = Retriever.from_csv(ROOT / "data" / f"{d}.csv", adapters=QueryAdapters({}))
+            identity = QueryAdapters({v: np.eye(ret._v[v].shape[1], dtype=np.float32) for v, _ in ADAPTED.values()})
+        ret = Retriever.from_csv(ROOT / "data" / f"{d}.csv", adapters=identity)
         index = {r.row: i for i, r in enumerate(ret.rows)}
-        probes = [p for p in read_probe_prompts(d, "paraphrase") if p.row in index]
-        if not probes:
+        probes = {kind: [p for p in read_probe_prompts(d, kind) if p.row in index] for kind in SETS}
+        if not probes["paraphrase"]:
             continue
-        out[d] = {"raw": [{k: v for k, v in ret.signals(p.prompt).items() if k in RAW} for p in probes],
-                  "e5": np.stack([ret.embed(p.prompt) for p in probes]),
-                  "use": np.stack([ret.embed_use(p.prompt) for p in probes]),
+        every = [p for kind in SETS for p in probes[kind]]
+        out[d] = {"raw": [{k: v for k, v in ret.signals(p.prompt).items() if k in RAW} for p in probes["paraphrase"]],
                   "views": {view: np.array(ret._v[view]) for view in {v for v, _ in ADAPTED.values()} | {"s_row"}},
-                  "y": np.array([index[p.row] for p in probes]), "split": np.array([p.split for p in probes])}
-        print(f"{d:<16} {len(probes)} paraphrases", flush=True)
+                  "adapter": {"e5": np.stack([ret.embed(p.prompt) for p in every]),
+                              "use": np.stack([ret.embed_use(p.prompt) for p in every]),
+                              "y": np.array([index[p.row] for p in every]),
+                              "split": np.array([p.split for p in every])}}
+        n = len(probes["paraphrase"])  # the paraphrases come first
+        out[d].update({k: v[:n] for k, v in out[d]["adapter"].items()})
+        print(f"{d:<16} {n} paraphrases, {len(every) - n} other prompts naming a row", flush=True)
     return out
 
 
 def fit_adapters(data: dict, domains, tau: float, l2: float):
-    """Adapters fitted on the tune paraphrases of ``domains``."""
-    from harness._adapter import ADAPTED, QueryAdapters, fit_adapter
+    """Adapters fitted on the tune prompts of :data:`SETS` of ``domains``."""
+    from harness._adapter import ADAPTED, SENTENCE_VIEWS, QueryAdapters, fit_adapter
 
     matrices = {}
     for view, model in ADAPTED.values():
-        batches = [(data[d][model][m], data[d]["views"][view], data[d]["y"][m],
-                    *((data[d]["views"]["s_row"], len(data[d]["views"]["q"])) if view == "s" else ()))
-                   for d in domains for m in [data[d]["split"] == "tune"]]
+        batches = [(a[model][m], data[d]["views"][view], a["y"][m],
+                    *((data[d]["views"]["s_row"], len(data[d]["views"]["q"])) if view in SENTENCE_VIEWS else ()))
+                   for d in domains for a in [data[d]["adapter"]] for m in [a["split"] == "tune"]]
         matrices[view] = fit_adapter(batches, tau=tau, l2=l2)
-    queries = sum(int((data[d]["split"] == "tune").sum()) for d in domains)
+    queries = sum(int((data[d]["adapter"]["split"] == "tune").sum()) for d in domains)
     return QueryAdapters(matrices, {"domains": " ".join(domains), "queries": str(queries),
                                     "tau": str(tau), "l2": str(l2)})
 
@@ -161,14 +173,20 @@ def main() -> None:
     raw = {d: features_of(data[d], None) for d in data}
     raw_w = fit(items_of(data, train, raw, "tune"))
     fitted = {d: features_of(data[d], adapters) for d in data}
-    shipped = {d: features_of(data[d], shipped_adapters()) for d in data}
+    methods = {"fitted": (fitted, w), "raw signals only": (raw, raw_w)}
     shipped_w = np.array([*Fusion().z, *Fusion().rank])
+    try:
+        if len(shipped_w) != len(w):
+            raise ValueError(f"harness.Fusion has {len(shipped_w)} weights, not {len(w)}")
+        methods = {"shipped": ({d: features_of(data[d], shipped_adapters()) for d in data}, shipped_w), **methods}
+    except ValueError as exc:  # the shipped file or weights are of another schema: measure the rest
+        print(f"shipped adapters and weights not measured: {exc}")
     half = len(w) // 2
     print(f"\nadapters and weights fitted on {sum(int((data[d]['split'] == 'tune').sum()) for d in train)} "
-          f"tune paraphrases of {len(train)} domains (tau {args.tau}, l2 {args.l2}):")
+          f"tune paraphrases of {len(train)} domains (tau {args.tau}, l2 {args.l2}; adapters also on the "
+          f"tune hard-benign and odd-format prompts, {adapters.meta['queries']} in all):")
     print(f"    z: tuple[float, ...] = ({', '.join(f'{v:.2f}' for v in w[:half])})")
     print(f"    rank: tuple[float, ...] = ({', '.join(f'{v:.2f}' for v in w[half:])})")
-    methods = {"shipped": (shipped, shipped_w), "fitted": (fitted, w), "raw signals only": (raw, raw_w)}
     sets = {"held-out halves, all domains": (list(data), "heldout"),
             f"blind domains ({len(blind)}), every prompt": (blind, None),
             "training domains' held-out halves": (train, "heldout")}
@@ -180,7 +198,7 @@ def main() -> None:
         n = cells[0][2]
         print(f"{name:<44}" + "".join(f"{100 * c[0] / n:9.1f} / {100 * c[1] / n:5.1f} " for c in cells)
               + f"  of {n}")
-    print(f"\n{'domain':<16} held top-1: shipped / fitted / raw only")
+    print(f"\n{'domain':<16} held top-1: {' / '.join(methods)}")
     for d in data:
         cells = [accuracy(items_of(data, [d], feats, "heldout"), weights) for feats, weights in methods.values()]
         if cells[0][2]:

@@ -12,7 +12,7 @@ Methods: ``hybrid`` (what :class:`harness.Retriever` ranks by), ``before-adapter
 signals with the weights shipped before the query adapters, :data:`BEFORE`), ``hybrid-no-use``
 (the shipped ranking without the Universal Sentence Encoder: e5, adapted e5 and BM25), ``use-only``
 (the two USE cosines, weighted as in :data:`BEFORE`), ``bm25-only``, ``embeddings-only`` (the
-four raw e5 views, likewise), ``adapted-only`` (the six adapted cosines, shipped weights) and
+four raw e5 views, likewise), ``adapted-only`` (the seven adapted cosines, shipped weights) and
 ``tfidf-questions``.  The TF-IDF baseline is cosine over questions only, with plain word tokens
 (no stemming, no accents folded beyond lower-casing), written with numpy.
 """
@@ -42,8 +42,8 @@ from _common import DOMAINS  # noqa: E402
 from _tfidf import TfIdf  # noqa: E402
 
 
-BEFORE = Fusion(z=(-0.10, 0.33, 0.60, 0.42, 0.50, 0.22, 0.71, 0, 0, 0, 0, 0, 0),
-                rank=(0.33, 0.33, 0.26, 0.45, 0.56, 0.08, 0.39, 0, 0, 0, 0, 0, 0))
+BEFORE = Fusion(z=(-0.10, 0.33, 0.60, 0.42, 0.50, 0.22, 0.71, 0, 0, 0, 0, 0, 0, 0, 0),
+                rank=(0.33, 0.33, 0.26, 0.45, 0.56, 0.08, 0.39, 0, 0, 0, 0, 0, 0, 0, 0))
 """The fusion shipped from the sixteenth to the twenty-first session: the seven raw signals, no adapters."""
 
 

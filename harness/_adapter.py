@@ -30,16 +30,18 @@ SCHEMA = "centinela.query_adapters/1"
 RESOURCE = Path(__file__).with_name("resources") / "query_adapters.npz"
 ADAPTED: dict[str, tuple[str, str]] = {
     "aq": ("q", "e5"), "ap": ("p", "e5"), "aa": ("a", "e5"), "ause_q": ("uq", "use"), "ause_a": ("ua", "use"),
-    "as": ("s", "e5"),
+    "as": ("s", "e5"), "ause_s": ("us", "use"),
 }
 """Adapted signal -> (the row view it compares with, the query embedder): e5 question (query role), question
-and answer (passage role); USE question and answer; e5 answer sentences, of which a row scores its best (see
-:data:`harness._embed.VIEWS`)."""
+and answer (passage role); USE question and answer; e5 and USE answer sentences, of which a row scores its
+best (see :data:`harness._embed.VIEWS`)."""
+SENTENCE_VIEWS = frozenset({"s", "us"})
+"""Views with one vector per answer sentence (their rows are ``s_row``): a row scores its best sentence."""
 
 
 @dataclass(frozen=True, eq=False)
 class QueryAdapters:
-    """One matrix per row view (:data:`ADAPTED`'s views).
+    """One matrix per row view (:data:`ADAPTED`'s views: seven).
 
     Attributes:
         matrices: view -> ``W``, float32, read-only, ``(d, d)`` with ``d`` the embedder's size.
@@ -116,7 +118,7 @@ def adapted_signals(adapters: QueryAdapters, queries: Mapping[str, np.ndarray], 
         if model not in queries:
             continue
         score = adapters.adapt(view, queries[model]) @ views[view].T
-        if view == "s":  # a row scores its best sentence
+        if view in SENTENCE_VIEWS:  # a row scores its best sentence
             score = best_per_row(np.atleast_2d(score), views["s_row"], rows).reshape(*score.shape[:-1], rows)
         out[name] = score
     return out

@@ -31,10 +31,10 @@ log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 CACHE_VERSION = "r5"
 MAX_EMBED_CHARS = 600  # e5-small reads 512 tokens; a guard check must stay fast on long text
-VIEWS = ("q", "p", "a", "uq", "ua", "s", "s_row")
+VIEWS = ("q", "p", "a", "uq", "ua", "s", "us", "s_row")
 """Row embeddings: e5 question (query role), question and answer (passage role); USE question and answer;
-e5 of each answer sentence after its question (passage role, :func:`answer_sentences`) and, in ``s_row``, the
-row index each of those belongs to."""
+e5 of each answer sentence after its question (passage role, :func:`answer_sentences`), USE of the same
+sentences (``us``) and, in ``s_row``, the row index each of those belongs to."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -151,26 +151,44 @@ def get_use_embedder() -> UseEmbedder:
 
 
 def cached_row_embeddings(rows: tuple, key: str, digest: str) -> dict[str, np.ndarray]:
-    """The row views of :class:`harness.Retriever` (:data:`VIEWS`), from ``cache_dir()/retriever/<key>.npz`` when its digest matches, else embedded and saved."""
+    """The row views of :class:`harness.Retriever` (:data:`VIEWS`), from ``cache_dir()/retriever/<key>.npz``
+    when its digest matches, else embedded and saved.  A matching file that lacks a view (written before the
+    view existed) gets that view alone embedded and added."""
     path = cache_dir() / "retriever" / f"{key}.npz"
     want = f"{CACHE_VERSION}:{digest}"
+    vectors: dict[str, np.ndarray] = {}
     if path.exists():
         try:
             with np.load(path) as z:
                 if str(z["digest"]) == want:
-                    return {k: z[k] for k in VIEWS}
-            log.info("retriever cache %s is stale; rebuilding", path)
+                    vectors = {k: z[k] for k in VIEWS if k in z.files}
+                    if len(vectors) == len(VIEWS):
+                        return vectors
+                else:
+                    log.info("retriever cache %s is stale; rebuilding", path)
         except Exception as exc:  # corrupt or partial file: rebuild it
             log.warning("retriever cache %s unreadable (%s); rebuilding", path, exc)
-    emb = get_embedder()
-    cut = MAX_EMBED_CHARS
-    vectors = {"q": emb.queries([r.question[:cut] for r in rows]),
-               "p": emb.passages([r.question[:cut] for r in rows]),
-               "a": emb.passages([r.answer[:cut] for r in rows])}
-    owners, sentences = zip(*[(i, t[:cut]) for i, r in enumerate(rows) for t in answer_sentences(r.question, r.answer)])
-    vectors["s"], vectors["s_row"] = emb.passages(list(sentences)), np.array(owners, dtype=np.int32)
-    use = get_use_embedder()
-    vectors["uq"] = use.encode([r.question[:cut] for r in rows])
-    vectors["ua"] = use.encode([r.answer[:cut] for r in rows])
+            vectors = {}
+    vectors.update(_embed_rows(rows, [k for k in VIEWS if k not in vectors]))
     save_npz(path, digest=np.array(want), **vectors)
     return vectors
+
+
+def _embed_rows(rows: tuple, views: list[str]) -> dict[str, np.ndarray]:
+    """The ``views`` (names in :data:`VIEWS`) of ``rows``, embedded."""
+    cut = MAX_EMBED_CHARS
+    owners, sentences = zip(*[(i, t[:cut]) for i, r in enumerate(rows) for t in answer_sentences(r.question, r.answer)])
+    texts = {"q": [r.question[:cut] for r in rows], "p": [r.question[:cut] for r in rows],
+             "a": [r.answer[:cut] for r in rows], "s": list(sentences), "uq": [r.question[:cut] for r in rows],
+             "ua": [r.answer[:cut] for r in rows], "us": list(sentences)}
+    out = {}
+    for view in views:
+        if view == "s_row":
+            out[view] = np.array(owners, dtype=np.int32)
+        elif view == "q":
+            out[view] = get_embedder().queries(texts[view])
+        elif view in ("p", "a", "s"):
+            out[view] = get_embedder().passages(texts[view])
+        else:  # USE: no query/passage roles
+            out[view] = get_use_embedder().encode(texts[view])
+    return out

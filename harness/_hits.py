@@ -28,14 +28,15 @@ class Hit:
     score: float
 
 
-SIGNALS = ("q", "p", "a", "l", "use_q", "use_a", "s", "aq", "ap", "aa", "ause_q", "ause_a", "as")
+SIGNALS = ("q", "p", "a", "l", "use_q", "use_a", "s", "aq", "ap", "aa", "ause_q", "ause_a", "as", "use_s", "ause_s")
 """The per-row signals the fusion combines, in the order of :attr:`Fusion.z`
 and :attr:`Fusion.rank`: e5 cosine of the query with the question (both
 ``query:``), with the question as a passage, with the answer; the lexical
 score; USE cosine with the question, with the answer; e5 cosine with the
 row's best answer sentence (after its question, as a passage); then the
 same e5, USE and answer-sentence cosines of the query after its learnt
-adapter (:mod:`harness._adapter`: ``a`` + the signal)."""
+adapter (:mod:`harness._adapter`: ``a`` + the signal); last, the USE cosine
+with the row's best answer sentence, raw and adapted."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,10 @@ class Fusion:
     w_a: float = 0.24
     w_grams: float = 0.0
     answer_weight: float = 0.5
-    z: tuple[float, ...] = (-0.14, -0.28, 0.08, 0.31, -0.07, -0.48, 0.34, -0.02, 0.53, 0.41, 0.46, 0.77, 0.69)
-    rank: tuple[float, ...] = (0.29, 0.17, 0.14, 0.38, 0.32, -0.08, 0.28, 0.13, 0.21, 0.19, 0.43, 0.13, 0.15)
+    z: tuple[float, ...] = (-0.16, -0.26, 0.12, 0.31, 0.03, -0.47, 0.36, -0.01, 0.57, 0.36, 0.24, 0.64, 0.63,
+                            -0.26, 0.47)
+    rank: tuple[float, ...] = (0.30, 0.18, 0.15, 0.40, 0.35, -0.10, 0.27, 0.18, 0.19, 0.24, 0.39, 0.18, 0.10,
+                               -0.09, 0.13)
 
     def combine(self, signals: dict[str, np.ndarray], exclude: int | None = None) -> np.ndarray:
         """The fused score of every row from the ``signals`` given (a missing

@@ -13,10 +13,10 @@ after :func:`harness._lexical.clean` strips markup and shouting):
   passage, the answer as a passage, and the best of the answer's sentences
   (each after its question, as a passage: a query about one fact of a long
   answer meets that fact);
-* Universal Sentence Encoder cosines of ``x`` with the question and with the
-  answer (:mod:`harness._embed`: a second model, trained on other data, errs
-  on other rows);
-* the same six cosines (four e5, two USE) after ``x`` is mapped by its
+* Universal Sentence Encoder cosines of ``x`` with the question, the answer
+  and the best answer sentence (:mod:`harness._embed`: a second model,
+  trained on other data, errs on other rows);
+* the same seven cosines (four e5, three USE) after ``x`` is mapped by its
   view's learnt query adapter (:mod:`harness._adapter`: a linear map, fitted
   across sample domains, from how customers word things toward how CSVs do);
 * ``lexical[i]``: BM25 of ``x``'s stemmed words plus their bilingual
@@ -25,7 +25,7 @@ after :func:`harness._lexical.clean` strips markup and shouting):
   the best row's score so it lies in ``[0, 1]``;
 * ``dense[i]``: a weighted mean of the three e5 cosines (what the topic
   guard reads);
-* ``fused[i]`` (the ranking): for each of those thirteen signals, its value
+* ``fused[i]`` (the ranking): for each of those fifteen signals, its value
   standardised over the rows for this query (mean 0, sd 1, so that cosines
   and BM25, which spread differently, weigh as the weights say) plus a bonus
   for the row's place in that signal's own ranking, weighted as
@@ -184,7 +184,7 @@ class Retriever:
         embedding when known."""
         vec = self.embed(text) if vector is None else vector
         out = {k: self._v[k] @ vec for k in ("q", "p", "a")}
-        out["s"] = self._best_sentence(vec)  # each row's best answer sentence
+        out["s"] = self._best_sentence(vec, "s")  # each row's best answer sentence
         lex = self._bm_words.scores(lx.terms(text))
         lex = lex / max(float(lex.max()), 1e-9)
         if self._bm_grams is not None:
@@ -194,14 +194,15 @@ class Retriever:
         adapted = {"e5": vec}
         if second:
             use = self.embed_use(text)
-            out.update(use_q=self._v["uq"] @ use, use_a=self._v["ua"] @ use)
+            out.update(use_q=self._v["uq"] @ use, use_a=self._v["ua"] @ use, use_s=self._best_sentence(use, "us"))
             adapted["use"] = use
         out.update(adapted_signals(self.adapters, adapted, self._v, len(self.rows)))
         return out
 
-    def _best_sentence(self, vec: np.ndarray) -> np.ndarray:
-        """Each row's best cosine of ``vec`` with its answer sentences (-1 for a row without one)."""
-        return best_per_row((self._v["s"] @ vec)[None], self._v["s_row"], len(self.rows))[0]
+    def _best_sentence(self, vec: np.ndarray, view: str) -> np.ndarray:
+        """Each row's best cosine of ``vec`` with its answer sentences in ``view`` (``"s"``: e5, ``"us"``: USE;
+        -1 for a row without one)."""
+        return best_per_row((self._v[view] @ vec)[None], self._v["s_row"], len(self.rows))[0]
 
     @single_blas_thread
     def profile(self, text: str, exclude: int | None = None,

@@ -60,7 +60,7 @@ def test_a_strong_pull_toward_the_identity_keeps_the_identity():
 def test_adapters_round_trip_through_their_file_and_refuse_a_wrong_one(tmp_path):
     rng = np.random.default_rng(2)
     matrices = {v: (np.eye(d) + 0.05 * rng.normal(size=(d, d))).astype(np.float32)
-                for v, d in (("q", 4), ("p", 4), ("a", 4), ("uq", 6), ("ua", 6), ("s", 4))}
+                for v, d in (("q", 4), ("p", 4), ("a", 4), ("uq", 6), ("ua", 6), ("s", 4), ("us", 6))}
     path = ad.QueryAdapters(matrices, {"domains": "a b", "tau": "0.02"}).save(tmp_path / "x.npz")
     back = ad.read_adapters(path)
     assert back.meta == {"domains": "a b", "tau": "0.02"}
@@ -97,11 +97,14 @@ def test_the_retriever_adds_the_adapted_signals_and_identity_adapters_copy_the_r
     from harness._retrieval import Retriever
 
     identity = ad.QueryAdapters({v: np.eye(d, dtype=np.float32)
-                                 for v, d in (("q", 384), ("p", 384), ("a", 384), ("uq", 512), ("ua", 512), ("s", 384))})
+                                 for v, d in (("q", 384), ("p", 384), ("a", 384), ("uq", 512), ("ua", 512), ("s", 384),
+                                              ("us", 512))})
     plain = Retriever.from_csv(csv_path, adapters=identity)
     sig = plain.signals("¿Ofrecen becas?")
-    assert set(sig) == {"q", "p", "a", "l", "s", "use_q", "use_a", "aq", "ap", "aa", "ause_q", "ause_a", "as"}
-    for adapted, raw in (("aq", "q"), ("ap", "p"), ("aa", "a"), ("ause_q", "use_q"), ("ause_a", "use_a"), ("as", "s")):
+    assert set(sig) == {"q", "p", "a", "l", "s", "use_q", "use_a", "use_s", "aq", "ap", "aa", "ause_q", "ause_a", "as",
+                        "ause_s"}
+    for adapted, raw in (("aq", "q"), ("ap", "p"), ("aa", "a"), ("ause_q", "use_q"), ("ause_a", "use_a"), ("as", "s"),
+                         ("ause_s", "use_s")):
         assert np.allclose(sig[adapted], sig[raw], atol=1e-5)
     shipped = Retriever.from_csv(csv_path)
     assert shipped.adapters is ad.shipped_adapters()
@@ -134,10 +137,11 @@ def test_fit_adapter_trains_a_view_whose_rows_score_their_best_vector():
 
 def test_adapted_signals_of_a_stack_match_those_of_each_query():
     rng = np.random.default_rng(4)
-    sizes = {"q": 4, "p": 4, "a": 4, "s": 4, "uq": 6, "ua": 6}
+    sizes = {"q": 4, "p": 4, "a": 4, "s": 4, "uq": 6, "ua": 6, "us": 6}
     adapters = ad.QueryAdapters({v: (np.eye(d) + 0.1 * rng.normal(size=(d, d))).astype(np.float32)
                                  for v, d in sizes.items()})
-    views = {v: _unit(rng.normal(size=(7 if v == "s" else 3, d))).astype(np.float32) for v, d in sizes.items()}
+    views = {v: _unit(rng.normal(size=(7 if v in ad.SENTENCE_VIEWS else 3, d))).astype(np.float32)
+             for v, d in sizes.items()}
     views["s_row"] = np.array([0, 0, 1, 1, 1, 2, 2])
     queries = {"e5": _unit(rng.normal(size=(5, 4))), "use": _unit(rng.normal(size=(5, 6)))}
     stack = ad.adapted_signals(adapters, queries, views, 3)

@@ -180,6 +180,26 @@ def test_corrupt_cache_is_rebuilt(isolated_cache):
         assert z["q"].shape == (2, 384)
 
 
+def test_a_cache_file_lacking_a_newer_view_gets_that_view_alone_embedded(isolated_cache, monkeypatch):
+    rows = [QARow(2, "¿Hay estacionamiento?", "Sí, hay cochera para 10 autos."),
+            QARow(3, "¿Venden libros?", "Sí, los libros cuestan S/ 50. Pagos con Yape.")]
+    first = Retriever.from_rows(rows, key="older-key")
+    path = isolated_cache / "retriever" / "older-key.npz"
+    with np.load(path) as z:  # as written before the USE sentence view existed
+        older = {k: z[k] for k in z.files if k != "us"}
+    np.savez(path, **older)
+
+    def boom():
+        raise AssertionError("the e5 views are cached: e5 must not run")
+
+    monkeypatch.setattr("harness._embed.get_embedder", boom)
+    again = Retriever.from_rows(rows, key="older-key")
+    assert np.allclose(again._v["us"], first._v["us"], atol=1e-6)
+    assert np.array_equal(again._v["q"], first._v["q"])
+    with np.load(path) as z:
+        assert z["us"].shape == (3, 512)
+
+
 def test_needs_rows():
     with pytest.raises(ValueError):
         Retriever([], {"q": np.zeros((0, 384)), "p": np.zeros((0, 384)), "a": np.zeros((0, 384))}, "k")
@@ -224,12 +244,15 @@ def test_second_embedder_joins_the_ranking_and_can_be_left_out(retriever):
 
 def test_fusion_weighs_standardised_signals_and_ranks():
     from harness import Fusion
+    from harness._hits import SIGNALS
 
+    n = len(SIGNALS)
+    assert len(Fusion().z) == len(Fusion().rank) == n
     sig = {"q": np.array([0.9, 0.8, 0.7, 0.1]), "l": np.array([0.0, 1.0, 0.5, 0.2])}
-    only_q = Fusion(z=(1,) + (0,) * 12, rank=(0,) * 13).combine(sig)
+    only_q = Fusion(z=(1,) + (0,) * (n - 1), rank=(0,) * n).combine(sig)
     z = (sig["q"] - sig["q"].mean()) / sig["q"].std()
     assert np.allclose(only_q, z)
-    ranks = Fusion(z=(0,) * 13, rank=(0, 0, 0, 1) + (0,) * 9).combine(sig)
+    ranks = Fusion(z=(0,) * n, rank=(0, 0, 0, 1) + (0,) * (n - 4)).combine(sig)
     assert np.allclose(ranks, [1 / 4, 1, 1 / 2, 1 / 3])  # reciprocal rank by the lexical signal
     both = Fusion().combine(sig, exclude=1)
     assert both[1] == -1e3
@@ -264,8 +287,8 @@ def test_single_blas_thread_runs_unlimited_without_threadpoolctl(monkeypatch):
 
 def test_sentence_view_is_each_rows_best_answer_sentence(retriever):
     """``s``: the e5 cosine of the query with the best sentence of each row's answer, each embedded after
-    its question; every row has at least one sentence."""
-    from harness._embed import answer_sentences, get_embedder
+    its question; every row has at least one sentence; ``use_s``: the same with USE."""
+    from harness._embed import answer_sentences, get_embedder, get_use_embedder
 
     assert answer_sentences("¿Horario?", "Abrimos a las 8. Los domingos, de 9 a 1.") == [
         "¿Horario? Abrimos a las 8.", "¿Horario? Los domingos, de 9 a 1."]
@@ -279,13 +302,16 @@ def test_sentence_view_is_each_rows_best_answer_sentence(retriever):
     best = float((get_embedder().passages(sentences) @ vec).max())
     assert sig["s"][row] == pytest.approx(best, abs=1e-4)
     assert len(sentences) == int((owners == row).sum())
+    best_use = float((get_use_embedder().encode(sentences) @ retriever.embed_use(text)).max())
+    assert sig["use_s"][row] == pytest.approx(best_use, abs=1e-4)
+    assert retriever._v["us"].shape == (len(owners), 512)
 
 
 def test_a_csv_question_asked_as_written_gets_its_own_row_whatever_the_fusion(isolated_cache, csv_path):  # noqa: F811
     from harness import Fusion
 
     # a fusion that ranks by lexical rank against the e5 question cosine: the exact row cannot win on merit
-    contrary = Fusion(z=(-5,) + (0,) * 12, rank=(0,) * 13)
+    contrary = Fusion(z=(-5,) + (0,) * (len(Fusion().z) - 1), rank=(0,) * len(Fusion().z))
     ret = Retriever.from_csv(csv_path, fusion=contrary)
     for i, row in enumerate(ret.rows):
         for asked in (row.question, row.question.upper().replace("¿", "").replace("?", " ?")):
