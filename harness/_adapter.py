@@ -10,7 +10,8 @@ put the right row first, with an L2 pull of ``W`` toward the identity.  Nothing 
 CSV uses the shipped matrices unchanged.
 
 The shipped matrices (``resources/query_adapters.npz``) are fitted by ``python bench/fusion.py --write`` on
-the *tune* paraphrases of the training domains, never on the ``BLIND`` ones; that script also measures them
+the *tune* halves of the training domains' paraphrases and of their hard-benign and odd-format prompts that name
+a row, never on the ``BLIND`` domains; that script also measures them
 (held-out halves and blind domains) and fits the fusion weights on out-of-fold adapted signals.
 """
 
