@@ -53,12 +53,9 @@ def collect(domains) -> dict[str, dict]:
     from harness._adapter import ADAPTED, QueryAdapters
     from harness._retrieval import Retriever
 
-    out, identity = {}, None
-    for d in domains:  # the raw signals alone are kept: any adapters will do, even a file of another schema
-        if identity is None:
-            ret = Retriever.from_csv(ROOT / "data" / f"{d}.csv", adapters=QueryAdapters({}))
-            identity = QueryAdapters({v: np.eye(ret._v[v].shape[1], dtype=np.float32) for v, _ in ADAPTED.values()})
-        ret = Retriever.from_csv(ROOT / "data" / f"{d}.csv", adapters=identity)
+    out = {}
+    for d in domains:  # the raw signals alone (no adapters), whatever the shipped file holds
+        ret = Retriever.from_csv(ROOT / "data" / f"{d}.csv", adapters=QueryAdapters({}))
         index = {r.row: i for i, r in enumerate(ret.rows)}
         probes = {kind: [p for p in read_probe_prompts(d, kind) if p.row in index] for kind in SETS}
         if not probes["paraphrase"]:

@@ -110,13 +110,14 @@ def adapted_signals(adapters: QueryAdapters, queries: Mapping[str, np.ndarray], 
     """The :data:`ADAPTED` signals of query vectors against a CSV's rows.
 
     ``queries`` maps an embedder (``"e5"``, ``"use"``) to one query vector ``(d,)`` or a stack ``(m, d)``; an
-    embedder it lacks has its signals left out.  ``views`` holds the rows' vectors of each view and ``s_row``
+    embedder it lacks, or a view ``adapters`` has no matrix for (``QueryAdapters({})``: none), has its signals
+    left out.  ``views`` holds the rows' vectors of each view and ``s_row``
     (the row of each answer sentence); ``rows`` is the number of rows.  Each signal is ``(rows,)`` or
     ``(m, rows)``, like the query.
     """
     out = {}
     for name, (view, model) in ADAPTED.items():
-        if model not in queries:
+        if model not in queries or view not in adapters.matrices:
             continue
         score = adapters.adapt(view, queries[model]) @ views[view].T
         if view in SENTENCE_VIEWS:  # a row scores its best sentence

@@ -110,6 +110,8 @@ def test_the_retriever_adds_the_adapted_signals_and_identity_adapters_copy_the_r
     assert shipped.adapters is ad.shipped_adapters()
     assert not np.allclose(shipped.signals("¿Ofrecen becas?")["aq"], sig["q"], atol=1e-3)
     assert set(shipped.signals("¿Ofrecen becas?", second=False)) == {"q", "p", "a", "l", "s", "aq", "ap", "aa", "as"}
+    none = Retriever.from_csv(csv_path, adapters=ad.QueryAdapters({}))  # no matrix: the raw signals alone
+    assert set(none.signals("¿Ofrecen becas?")) == {"q", "p", "a", "l", "s", "use_q", "use_a", "use_s"}
 
 
 def test_a_row_with_several_vectors_scores_its_best_one_in_numpy_and_in_torch():
