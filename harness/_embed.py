@@ -178,16 +178,16 @@ def _embed_rows(rows: tuple, views: list[str]) -> dict[str, np.ndarray]:
     """The ``views`` (names in :data:`VIEWS`) of ``rows``, embedded."""
     cut = MAX_EMBED_CHARS
     owners, sentences = zip(*[(i, t[:cut]) for i, r in enumerate(rows) for t in answer_sentences(r.question, r.answer)])
-    texts = {"q": [r.question[:cut] for r in rows], "p": [r.question[:cut] for r in rows],
-             "a": [r.answer[:cut] for r in rows], "s": list(sentences), "uq": [r.question[:cut] for r in rows],
-             "ua": [r.answer[:cut] for r in rows], "us": list(sentences)}
+    questions, answers = [r.question[:cut] for r in rows], [r.answer[:cut] for r in rows]
+    texts = {"q": questions, "p": questions, "a": answers, "s": list(sentences),
+             "uq": questions, "ua": answers, "us": list(sentences)}
     out = {}
     for view in views:
         if view == "s_row":
             out[view] = np.array(owners, dtype=np.int32)
-        elif view == "q":
+        elif view == "q":  # e5, question as a query
             out[view] = get_embedder().queries(texts[view])
-        elif view in ("p", "a", "s"):
+        elif view in ("p", "a", "s"):  # e5, passages
             out[view] = get_embedder().passages(texts[view])
         else:  # USE: no query/passage roles
             out[view] = get_use_embedder().encode(texts[view])
