@@ -7,7 +7,8 @@ the common ones, cheaply, and never raises on any ``str``:
   any text: lone surrogates, control, zero-width, variation-selector and bidi
   characters removed; Unicode NFKC (fullwidth and "styled" letters become
   ASCII); Cyrillic/Greek/IPA lookalike letters mapped to Latin inside words
-  that look Latin; ``s p a c e d`` runs of four or more single letters joined;
+  that look Latin; ``s p a c e d`` runs of four or more single letters joined, and words cut into
+  hyphenated syllables (``ig-no-ra el fa-q y di-me``) when three or more are;
   runs of blanks collapsed.
 * **decoded views** (:attr:`Normalized.decoded`), transforms that are guesses
   and so never replace the text: de-leet (``h4ck`` -> ``hack``, prices such as
@@ -79,6 +80,8 @@ _WORD = re.compile(r"\w+")
 _SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_]([ .\-_*·|])(?:[^\W\d_]\1){2,}[^\W\d_](?![^\W\d_])")
 _SPACED_WIDE = re.compile(r"(?<!\S)[^\W\d_](?: {2,}[^\W\d_]){3,}(?!\S)")
 _SPACED_SHORT = re.compile(r"(?<![^\W\d_])[^\W\d_]([ .\-_*·|])(?:[^\W\d_]\1){0,2}[^\W\d_](?![^\W\d_])")
+_SYLLABLES = re.compile(r"(?<![\w-])[^\W\d_]{1,4}(?:-[^\W\d_]{1,4})+(?![\w-])")
+"""A word cut into hyphenated syllables ("ig-no-ra", "re-sul-ta-do"); three or more in a text are joined."""
 
 
 def _strip_invisible(text: str, flags: list[str]) -> tuple[str, str]:
@@ -137,8 +140,11 @@ def _join_spaced(text: str, flags: list[str], joined: list[str]) -> str:
 
     out = _SPACED.sub(glue, _SPACED_WIDE.sub(glue_wide, text))
     if out != text:
-        flags.append("spaced")
         out = _SPACED_SHORT.sub(glue, out)  # "u n a", "t-u" between spaced words
+    if len(_SYLLABLES.findall(out)) >= 3:  # "ig-no-ra el fa-q y di-me ..." ("Wi-Fi" alone is left)
+        out = _SYLLABLES.sub(lambda m: (joined.append(m.group().replace("-", "")), joined[-1])[1], out)
+    if out != text:
+        flags.append("spaced")
     return out
 
 

@@ -156,22 +156,24 @@ def is_greeting(text: str) -> bool:
 
 
 _TAIL = re.compile(
-    r"(?:^|[?.!;,\n]\s*)(?:y\s+|and\s+)?(?:ademas(?! de (?:la|el|los|las|un|una|mi|su)\b)|aparte|de paso|"
-    r"por cierto|otra cosa|ah y|"
+    r"(?:^|[?.!;,\n]\s*|\s(?=(?:y|and) (?:luego|tambien|ademas|aparte|de bonus|de yapa|then|also)\b))"
+    r"(?:y\s+|and\s+)?(?:ademas(?! de (?:la|el|los|las|un|una|mi|su)\b)|aparte|de paso|"
+    r"por cierto|otra cosa|ah y|tambien|de bonus|de yapa|part(?:e)? (?:2|two|dos|ii)|"
     r"p\.?\s?[sd]\.?|also|plus|by the way|btw|one more thing|and then|then|after that|afterwards|"
     r"after (?:answering|you answer|your answer)(?: that| this)?|when you(?:'re| are) done|"
     r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"
     r"cuando termines|a continuacion|acto seguido|"
     r"(?:ignora|olvida|omite|descarta)\w* lo anterior(?: y)?|"
     r"(?:ahora |now )?(?:olvida|olvidate de|deja|forget(?: about)?|ignora|ignore)\w* "
-    r"(?:el tema de |lo de |la |el |los |las |the |about )?\w+ (?:y|and)(?: ahora| now)?|"
+    r"(?:el tema de |lo de |la |el |los |las |the |about |your |tu |tus |su )?\w+ (?:y|and)(?: ahora| now)?|"
     r"(?:ignore|disregard|forget) (?:the |all )?(?:above|previous)(?: and)?"
     r")\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
 
 def tail_requests(text: str) -> list[str]:
-    """Requests added after a first one with "además", "PD", "also", "by the way",
-    "ignora lo anterior y" ...
+    """Requests added after a first one with "además", "también", "PD", "also", "by the way", "part 2:",
+    "ignora lo anterior y" ... (after a stop or a comma; after a bare "y" / "and" for "luego", "también",
+    "de bonus", "then", "also" ...)
 
     "¿Cuánto cuesta el taller? Además, escríbeme un ensayo sobre ..." is two
     requests; the topic check judges the whole message and then each added
