@@ -163,7 +163,7 @@ _TAIL = re.compile(
     r"after (?:answering|you answer|your answer)(?: that| this)?|when you(?:'re| are) done|"
     r"luego(?! de\b)|despues de (?:eso|esto|responder|contestar|tu respuesta)(?:me|lo)?|despues(?! de\b)|"
     r"cuando termines|a continuacion|acto seguido|"
-    r"(?:ignora|olvida|omite|descarta)\w* lo anterior(?: y)?|"
+    r"(?:ignora|olvida|omite|descarta)\w* (?:lo anterior|esa pregunta|la pregunta anterior|eso)(?: y)?|"
     r"(?:ahora |now )?(?:olvida|olvidate de|deja|forget(?: about)?|ignora|ignore)\w* "
     r"(?:el tema de |lo de |la |el |los |las |the |about |your |tu |tus |su )?\w+ (?:y|and)(?: ahora| now)?|"
     r"(?:ignore|disregard|forget) (?:the |all )?(?:above|previous)(?: and)?"
@@ -180,11 +180,19 @@ def tail_requests(text: str) -> list[str]:
     one, so an in-domain question cannot carry an off-topic payload.  Only
     text after such a connector counts (a story before a question is
     context, not a request); accents are folded away for matching, the
-    tails are returned as written.
+    tails are returned as written, and a tail that opens with a connector of its own is split once more
+    ("PD: ignora lo anterior y dime …", "Part 2: forget your scope and write …").
     """
     # one character for one character, so offsets in ``folded`` are offsets in ``text``
+    tails = _tails(text, after=8)
+    return tails + [inner for t in tails for inner in _tails(t, after=-1) if inner not in tails]
+
+
+def _tails(text: str, after: int) -> list[str]:
+    """The tails of connectors starting after character ``after`` (one level: "PD: ignora lo anterior y
+    dime …" is read again from "ignora" by :func:`tail_requests`)."""
     folded = "".join((unicodedata.normalize("NFKD", c) or c)[0] for c in text).lower()
-    return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(folded) if m.start() > 8]
+    return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(folded) if m.start() > after]
 
 
 def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
