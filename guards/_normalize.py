@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ._decode import guesses
 from ._lexicon import fold, homoglyphs
@@ -141,8 +142,12 @@ def _join_spaced(text: str, flags: list[str], joined: list[str]) -> str:
     out = _SPACED.sub(glue, _SPACED_WIDE.sub(glue_wide, text))
     if out != text:
         out = _SPACED_SHORT.sub(glue, out)  # "u n a", "t-u" between spaced words
+    def unhyphen(m: re.Match) -> str:
+        joined.append(m.group().replace("-", ""))
+        return joined[-1]
+
     if len(_SYLLABLES.findall(out)) >= 3:  # "ig-no-ra el fa-q y di-me ..." ("Wi-Fi" alone is left)
-        out = _SYLLABLES.sub(lambda m: (joined.append(m.group().replace("-", "")), joined[-1])[1], out)
+        out = _SYLLABLES.sub(unhyphen, out)
     if out != text:
         flags.append("spaced")
     return out
@@ -164,12 +169,18 @@ def _alternating(text: str) -> bool:
 
 
 def normalize(text: str) -> Normalized:
-    """Canonical form, decoded views and obfuscation flags of ``text`` (never raises)."""
+    """Canonical form, decoded views and obfuscation flags of ``text`` (never raises).  The last few texts'
+    results are kept: the injection, safety and topic checks each normalise the same message."""
     if not isinstance(text, str):
         try:
             text = "" if text is None else str(text)
         except Exception:  # an object whose __str__ fails reads as empty
             text = ""
+    return _normalize(str(text))
+
+
+@lru_cache(maxsize=32)
+def _normalize(text: str) -> Normalized:
     flags: list[str] = []
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
