@@ -134,6 +134,10 @@ def _join_spaced(text: str, flags: list[str], joined: list[str]) -> str:
         joined.append(m.group().replace(m.group(1), ""))
         return joined[-1]
 
+    def unhyphen(m: re.Match) -> str:  # "ig-no-ra" -> "ignora"
+        joined.append(m.group().replace("-", ""))
+        return joined[-1]
+
     def glue_wide(m: re.Match) -> str:  # "h  o  r  a  r  i  o    d  e": words where the gap widens
         narrow = min(len(g) for g in re.findall(r" +", m.group()))
         joined.append(" ".join(w.replace(" ", "") for w in re.split(f" {{{narrow + 1},}}", m.group())))
@@ -142,10 +146,6 @@ def _join_spaced(text: str, flags: list[str], joined: list[str]) -> str:
     out = _SPACED.sub(glue, _SPACED_WIDE.sub(glue_wide, text))
     if out != text:
         out = _SPACED_SHORT.sub(glue, out)  # "u n a", "t-u" between spaced words
-    def unhyphen(m: re.Match) -> str:
-        joined.append(m.group().replace("-", ""))
-        return joined[-1]
-
     if len(_SYLLABLES.findall(out)) >= 3:  # "ig-no-ra el fa-q y di-me ..." ("Wi-Fi" alone is left)
         out = _SYLLABLES.sub(unhyphen, out)
     if out != text:

@@ -39,7 +39,6 @@ def test_more_connectors_open_an_added_request(text, tail):
     "the course fee, then the exam fee: how much in total?",
 ])
 def test_connectors_inside_one_request_leave_it_whole_or_in_domain(topic, text):
-    assert all(len(t) >= 8 for t in tail_requests(text))
     assert topic.check(text).allowed, topic.check(text).reason
 
 
