@@ -71,7 +71,7 @@ def refusal_before_model(text: str, names: Names, is_known: Callable[[str], bool
     place = asks_about_elsewhere(text, names, is_known)
     if place:
         return f"asks about {place!r}, a place this assistant has no information about"
-    advice = asks_generic_advice(text, names, questions)
+    advice = asks_generic_advice(text, names, questions, is_known)
     if advice:
         return f"asks for generic advice or facts ({advice!r}), not about the institution"
     other = compares_with_others(text)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from harness._lexical import fold
 
@@ -126,6 +127,11 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
+PURCHASE_CUES = frozenset(("donde compro", "donde puedo comprar", "where can i buy", "where to buy", "where do i buy"))
+_OWN_PRODUCT = re.compile(r" (?:el|la|los|las|mi|mis|su|sus|the|my|your|our) (?P<noun>[a-z\u00f1]{3,})\b")
+_SHOPPING = re.compile(r"\b(?:barat\w*|cheap\w*|al por mayor|por mayor|wholesale|usad[oa]s?|de segunda|second[- ]hand|used)\b")
+"""A purchase cue before a definite thing ("los boletos", "the uniform") whose word the CSV knows asks where to
+buy the institution's own product, unless the text shops around (cheap, wholesale, second-hand)."""
 TRANSLATION_CUES = frozenset(("translate", "traduce", "traduceme", "traducir"))
 """Cues a translation agency's FAQ asks in another form («¿Cuánto cuesta traducir ...?»): when the CSV's
 questions translate, "how much to translate ..." asks about the service; an opening "translate ..." still
@@ -195,17 +201,23 @@ def _tails(text: str, after: int) -> list[str]:
     return [text[m.start("tail"):m.end("tail")].strip() for m in _TAIL.finditer(folded) if m.start() > after]
 
 
-def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
+def asks_generic_advice(text: str, names: Names, questions: str,
+                        is_known: Callable[[str], bool] = lambda w: False) -> str | None:
     """The generic how-to / advice cue in ``text`` ("receta", "tips para"), if any.
 
     Not when the text ties the request to the institution (a course, a
     class, "ustedes", its name), nor when the CSV's own questions use the cue
-    (``questions``: their folded text), i.e. the institution answers it.
+    (``questions``: their folded text), i.e. the institution answers it, nor for a purchase cue
+    before a definite thing the CSV knows (``is_known``, the retriever's vocabulary test) with no
+    shopping around: "¿dónde compro los boletos?" asks where to buy the institution's own tickets,
+    "¿dónde compro un arnés barato?" asks where to shop.
     """
     folded = f" {fold(text)} "
     if names.mentions_self(text):
         return None
     for cue in (*ADVICE_CUES, *FACT_CUES, *TASK_CUES):
+        if cue in PURCHASE_CUES and _buys_own_product(folded, cue, is_known):
+            continue  # "¿dónde compro los boletos?": the institution's own tickets
         if cue in ("receta", "recetas") and _PRESCRIPTION.search(folded):
             continue  # a doctor's prescription, not a recipe
         if cue in ("paso a paso", "step by step") and _PROCEDURE.search(folded):
@@ -218,6 +230,13 @@ def asks_generic_advice(text: str, names: Names, questions: str) -> str | None:
             if not set(rest.split()) & (CONTEXT_WORDS - {"you", "your"} if cue in TASK_CUES else CONTEXT_WORDS):
                 return cue
     return None
+
+
+def _buys_own_product(folded: str, cue: str, is_known: Callable[[str], bool]) -> bool:
+    """A definite thing the CSV knows right after the purchase ``cue`` in ``folded``, and no shopping around."""
+    at = folded.find(f" {cue} ")
+    m = _OWN_PRODUCT.match(folded, at + len(cue) + 1) if at >= 0 else None
+    return bool(m) and is_known(m["noun"]) and not _SHOPPING.search(folded)
 
 
 def asks_which_institution(text: str, names: Names) -> str | None:

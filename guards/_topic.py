@@ -276,7 +276,7 @@ class TopicGuard:
         row = self.retriever.rows[i].row
         if prob >= self.calibration.threshold:
             for tail in tail_requests(text):  # "¿...? Además, escríbeme un ensayo sobre ..."
-                advice = asks_generic_advice(tail, self.names, self._questions)
+                advice = asks_generic_advice(tail, self.names, self._questions, self.retriever.is_known)
                 if advice:
                     return Verdict(False, self.name, 0.0,
                                    f"adds an off-topic request {tail[:40]!r}: generic advice or facts ({advice!r})")
