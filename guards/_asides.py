@@ -16,7 +16,8 @@ from ._bodies import about_known_body, vouches
 from ._entities import asks_about_elsewhere, foreign_names
 from ._mentions import senders_own
 from ._names import Names
-from ._requests import asks_generic_advice, asks_which_institution, only_affiliations
+from ._advice import asks_generic_advice
+from ._requests import asks_which_institution, only_affiliations
 
 _ABOUT_ASSISTANT = re.compile(
     r"\b(?:como te llamas|cual es tu nombre|cuantos anos tienes|que edad tienes|what(?: i|')?s your name|"

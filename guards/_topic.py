@@ -70,7 +70,8 @@ from ._generic import embed_cached, generic_vectors, load_generic
 from ._mentions import unknown_names
 from ._names import Names
 from ._normalize import normalize
-from ._requests import addresses_institution, asks_generic_advice, is_greeting, language_of, tail_requests
+from ._advice import asks_generic_advice
+from ._requests import addresses_institution, is_greeting, language_of, tail_requests
 from ._types import Verdict
 
 log = logging.getLogger(__name__)

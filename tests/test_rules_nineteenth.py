@@ -122,7 +122,7 @@ def test_bypassing_a_filter_and_new_acts_still_refuse(guard, text):
 def test_engorda_comisaria_and_opening_hours_of_a_known_acronym():
     from guards._entities import _contact_of_other_body
     from guards._names import TOKEN
-    from guards._requests import asks_generic_advice
+    from guards._advice import asks_generic_advice
 
     assert asks_generic_advice("¿el chocolate engorda?", NAMES, " ") == "engorda"
     assert foreign_names("donde queda la comisaria de pocollay", NAMES) == ["comisaria de pocollay"]

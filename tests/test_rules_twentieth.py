@@ -10,7 +10,7 @@ from guards import SafetyGuard
 from guards._bodies import about_known_body
 from guards._entities import Names
 from guards._lexicon import fold
-from guards._requests import asks_generic_advice
+from guards._advice import asks_generic_advice
 from guards._safety import THRESHOLD
 from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from guards import InjectionGuard
-from guards._requests import asks_generic_advice
+from guards._advice import asks_generic_advice
 from guards._safety import SafetyGuard
 from guards._topic import TopicGuard
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from guards._entities import Names, foreign_names
 from guards._entities import asks_about_elsewhere
-from guards._requests import (asks_generic_advice, asks_which_institution, is_greeting,
-                              language_of, tail_requests)
+from guards._advice import asks_generic_advice
+from guards._requests import asks_which_institution, is_greeting, language_of, tail_requests
 
 from ._domain import CSV_TEXT, csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
 
