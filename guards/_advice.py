@@ -31,7 +31,8 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "how do i become a certified", "how do i become a licensed", "how to become a certified",
                "how to become a licensed")
 """Phrases that ask for generic how-to or advice rather than about the institution."""
-TASK_CUES = ("debug my", "proofread my", "sql query", "javascript code", "web scraper", "python script")
+TASK_CUES = ("debug my", "proofread my", "sql query", "javascript code", "web scraper", "python script",
+             "script de python", "script en python", "codigo en python", "codigo python")
 """Phrases that ask the assistant itself to do a job no FAQ does: "you" in "can you ..." ties them to no one."""
 FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
              "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",

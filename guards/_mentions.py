@@ -95,10 +95,11 @@ def senders_own(text: str, name: str) -> bool:
     the sender's own: a possessive or "somos" right before it, or a name in the signature of a message, after
     a sign-off (:data:`SIGN_OFF_WORDS`, "quedo atento", "--") in its last 160 characters with no question
     after it ("Gracias. Atte. Contabilidad Agroexportadora Algarrobo SAC")."""
-    low, target = fold(text), fold(name)  # punctuation kept: the question mark counts
-    at = low.rfind(target)
-    if at < 0:
+    low = fold(text)  # punctuation kept: the question mark counts
+    found = [m.start() for m in re.finditer(r"[\W_]+".join(map(re.escape, fold(name).split())), low)]
+    if not found:  # the name as found, its words joined across " / " or line breaks in the text
         return False
+    at = found[-1]
     if _OWN.search(low[max(0, at - 40):at]):
         return True
     offs = [m.end() for m in _SIGN_OFF.finditer(low, max(0, len(low) - 160), at)]

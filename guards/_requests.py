@@ -115,7 +115,7 @@ _TAIL = re.compile(
     r"(?:ahora |now )?(?:olvida|olvidate de|deja|forget(?: about)?|ignora|ignore)\w* "
     r"(?:el tema de |lo de |la |el |los |las |the |about |your |tu |tus |su )?\w+ (?:y|and)(?: ahora| now)?|"
     r"(?:ignore|disregard|forget) (?:the |all )?(?:above|previous)(?: and)?"
-    r")\b[,:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
+    r")\b[,.:]?\s+(?P<tail>[^?.!\n]{8,}[?.!]?)")
 
 
 def tail_requests(text: str) -> list[str]:
