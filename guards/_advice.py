@@ -14,11 +14,12 @@ from harness._lexical import fold
 from ._names import Names
 from ._requests import CONTEXT_WORDS
 
+PURCHASE_CUES = ("donde compro", "donde puedo comprar", "where can i buy", "where to buy", "where do i buy")
+"""Cues of a purchase: generic advice, unless they ask for the institution's own product (:func:`_buys_own_product`)."""
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
                "tips for", "tips to", "consejos para", "que me recomiendas", "recomiendame",
                "recommend me", "ideas de", "ideas para", "ideas for", "translate", "traduce", "traduceme",
-               "traducir", "como se dice", "how do you say", "donde compro", "donde puedo comprar",
-               "where can i buy", "where to buy", "where do i buy", "que marca", "mejor marca", "what brand",
+               "traducir", "como se dice", "how do you say", *PURCHASE_CUES, "que marca", "mejor marca", "what brand",
                "which brand", "best brand", "como se forma", "como se forman", "remedios caseros",
                "remedio casero", "home remedies", "home remedy", "me armas un itinerario", "armame un itinerario",
                "make me an itinerary", "plan my trip", "plan me a trip", "planea mi viaje", "organiza mi viaje",
@@ -51,7 +52,6 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
-PURCHASE_CUES = frozenset(("donde compro", "donde puedo comprar", "where can i buy", "where to buy", "where do i buy"))
 _OWN_PRODUCT = re.compile(r" (?:el|la|los|las|mi|mis|su|sus|the|my|your|our) (?P<noun>[a-z\u00f1]{3,})\b")
 _SHOPPING = re.compile(r"\b(?:barat\w*|cheap\w*|al por mayor|por mayor|wholesale|usad[oa]s?|de segunda|second[- ]hand|used)\b")
 """A purchase cue before a definite thing ("los boletos", "the uniform") whose word the CSV knows asks where to
