@@ -14,6 +14,9 @@ from harness._lexical import fold
 from ._names import Names
 from ._requests import CONTEXT_WORDS
 
+WRITING_CUES = ("redactame", "redacta", "redactar", "redacto", "redactes", "redactas", "redactarme")
+"""Cues of a text to write for the sender («ayúdame a redactar un comunicado», «¿cómo redacto un obituario?»):
+generic advice, unless the CSV's vocabulary knows the verb (a notary or a translator writes for its clients)."""
 PURCHASE_CUES = ("donde compro", "donde puedo comprar", "where can i buy", "where to buy", "where do i buy")
 """Cues of a purchase: generic advice, unless they ask for the institution's own product (:func:`_buys_own_product`)."""
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
@@ -30,11 +33,20 @@ ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by
                "genera una contrasena", "generate a password", "can you recommend", "recommend some",
                "como se trata", "como se tratan", "como limpio", "how do i clean", "which is better",
                "how do i become a certified", "how do i become a licensed", "how to become a certified",
-               "how to become a licensed")
+               "how to become a licensed", *WRITING_CUES)
 """Phrases that ask for generic how-to or advice rather than about the institution."""
 TASK_CUES = ("debug my", "proofread my", "sql query", "javascript code", "web scraper", "python script",
-             "script de python", "script en python", "codigo en python", "codigo python")
+             "script de python", "script en python", "codigo en python", "codigo python", "pivot table",
+             "tabla dinamica")
 """Phrases that ask the assistant itself to do a job no FAQ does: "you" in "can you ..." ties them to no one."""
+CODE_TERMS = frozenset("""
+html css flexbox stylesheet javascript typescript jquery python java kotlin sql mysql php github gitlab regex
+regexp vlookup buscarv wordpress django
+""".split())
+"""Programming and web-markup words: a prompt using one the CSV does not know asks for help with code (a box
+to centre with flexbox, a VLOOKUP, a Python error), not about the institution.  Words of everyday speech
+("react", "node", "excel") are left out; markup tags are skipped (``<html><body>¿horarios?</body></html>``)."""
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how many people live",
              "sobre el nivel del mar", "above sea level", "que tiempo hara", "tiempo hara manana",
              "pronostico del tiempo", "weather forecast", "whats the weather", "cual es la historia de",
@@ -48,7 +60,10 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
              "segun los expertos", "segun los estudios", "segun los medicos", "que dicen los estudios",
              "according to experts", "according to doctors", "according to studies", "according to science",
              "is it true that", "what could it be", "segun la ley", "que dice la ley", "according to the law",
-             "como lo convenzo", "como la convenzo", "how do i convince")
+             "como lo convenzo", "como la convenzo", "how do i convince", "a que edad deberia",
+             "a que edad deben", "a que edad debe", "a que edad empiezan", "a que edad empieza",
+             "a que edad se recomienda", "a que edad normalmente", "at what age should", "at what age do",
+             "at what age does", "at what age can a", "bad for your", "is it bad for")
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 
@@ -89,6 +104,8 @@ def asks_generic_advice(text: str, names: Names, questions: str,
             continue  # "¿dónde compro los boletos?": the institution's own tickets
         if cue in ("receta", "recetas") and _PRESCRIPTION.search(folded):
             continue  # a doctor's prescription, not a recipe
+        if cue in WRITING_CUES and is_known("redactar"):
+            continue  # "¿me redacta la minuta?": the institution writes for its clients
         if cue in ("paso a paso", "step by step") and _PROCEDURE.search(folded):
             continue  # "¿cómo pido un crédito, paso a paso?": the institution's own procedure
         if (cue in TRANSLATION_CUES and ("traduc" in questions or "translat" in questions)
@@ -98,7 +115,16 @@ def asks_generic_advice(text: str, names: Names, questions: str,
             rest = folded.replace(f" {cue} ", " ")  # "how do you say": the cue's "you" is no address
             if not set(rest.split()) & (CONTEXT_WORDS - {"you", "your"} if cue in TASK_CUES else CONTEXT_WORDS):
                 return cue
-    return None
+    return _code_term(text, is_known)
+
+
+def _code_term(text: str, is_known: Callable[[str], bool]) -> str | None:
+    """A :data:`CODE_TERMS` word of ``text`` (markup tags aside) the CSV does not know, unless the text ties it
+    to the institution (a course, a class, "ustedes")."""
+    words = fold(_TAG.sub(" ", text)).split()
+    if set(words) & (CONTEXT_WORDS - {"you", "your"}):
+        return None
+    return next((w for w in words if w in CODE_TERMS and not is_known(w)), None)
 
 
 def _buys_own_product(folded: str, cue: str, is_known: Callable[[str], bool]) -> bool:

@@ -31,8 +31,27 @@ _ABOUT_ASSISTANT = re.compile(
     r"eres (?:una )?(?:persona|humano|humana) o (?:un )?(?:bot|robot|maquina)|do you dream|"
     r"(?:quieres|would you) (?:ser|be) mi (?:novia|novio|girlfriend|boyfriend)|estas solter[oa]|are you single|"
     r"sales con alguien|"
-    r"que (?:mas )?sabes hacer (?:aparte|ademas)|what else can you do)\b")
-"""Questions to the assistant about itself (its name, age, maker, model, job or feelings): no FAQ answers them."""
+    r"que (?:mas )?sabes hacer (?:aparte|ademas)|what else can you do|"
+    r"are you (?:an? )?(?:ai|bot|robot|chatbot|machine|human|real person|real human)|"
+    r"(?:eres|sos) (?:un |una )?(?:ia|bot|robot|chatbot|programa|maquina|inteligencia artificial|humano|humana|"
+    r"persona real|hombre o mujer|mujer o hombre)|"
+    r"a ti te (?:gusta|gustan|encanta|encantan|da|dan|parece|cae|caen|interesa|interesan)|"
+    r"where are you from|de donde eres|donde vives|where do you live|"
+    r"how (?:was|s|is|has been) your (?:day|weekend|week|morning|night)|"
+    r"como (?:estuvo|te fue|va|anda|te va) tu (?:dia|fin de semana|finde|semana|manana|noche)|"
+    r"(?:lets|let s|let us) (?:just )?chat|(?:conversa|charla|platica|conversemos)(?: un rato)? conmigo|"
+    r"chat with me|cuentame (?:de|sobre|acerca de) ti|hablame (?:de|sobre) ti|tell me about yourself|"
+    r"(?:tienes|tenes) (?:familia|amigos|hermanos|papas|padres|cuerpo|conciencia|emociones)|"
+    r"do you have (?:a )?(?:family|friends|a body|emotions|consciousness)(?! (?:membership|plan|pass|package|"
+    r"discount|rate|ticket|room|suite|price|deal))|"
+    r"(?:tus|your) (?:creadores|creador|creators?|makers?|programadores|programmers)|"
+    r"do you (?:ever )?(?:feel|get) (?:sad|lonely|happy|bored|tired|angry)|te sientes (?:sol[oa]|triste|aburrid[oa]|feliz)|"
+    r"what do you do for fun|que te gusta hacer|"
+    r"(?:what s|whats|what is) your (?:favou?rite|fave) (?:food|colou?r|movie|film|song|band|singer|sport|team|"
+    r"animal|book|season|holiday|place|drink)|"
+    r"tu (?:comida|color|pelicula|cancion|banda|cantante|deporte|equipo|animal|libro|bebida) (?:favorit[oa]|preferid[oa]))\b")
+"""Questions to the assistant about itself (its name, age, maker, model, job, feelings, likes, home or day) and
+invitations to chat with it: no FAQ answers them."""
 
 
 def asks_about_assistant(text: str) -> str | None:

@@ -1,0 +1,83 @@
+"""Rules added in the twenty-sixth session for off-topic prompts that every recent round's writers produced on
+their own: questions to the assistant about itself and invitations to chat with it, help with code and
+spreadsheets, texts to write for the sender, and general norms ("¿a qué edad debería …?", "is it bad for …").
+Each with a neighbour on the other side.  Worded apart from the probe sets on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from guards._advice import asks_generic_advice
+from guards._asides import asks_about_assistant
+from guards._topic import TopicGuard
+
+from ._domain import csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def names(retriever):  # noqa: F811
+    return TopicGuard(retriever).names
+
+
+@pytest.mark.parametrize("text", [
+    "oye, ¿eres una IA o una persona de verdad?",
+    "are you a bot? where are you from",
+    "¿a ti te gusta el inglés?",
+    "y tú de dónde eres?",
+    "how was your weekend, anything fun?",
+    "conversa conmigo un rato que estoy aburrida",
+    "let's just chat about anything",
+    "cuéntame de ti, ¿tienes amigos?",
+    "do you ever feel lonely?",
+    "what's your favorite movie",
+    "¿cuál es tu canción favorita?",
+    "¿qué opinan tus creadores de ti?",
+])
+def test_questions_to_the_assistant_about_itself(text):
+    assert asks_about_assistant(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "do you have a family plan for two siblings?",
+    "¿eres de la academia o de otra sede?",
+    "¿de dónde es el profesor de francés?",
+    "hola, ¿qué tal? ¿tienen clases los sábados?",
+    "what's your favourite course for beginners?",
+    "¿tienen familia los profesores nativos de quechua?",
+])
+def test_their_neighbours_are_about_the_institution(text):
+    assert asks_about_assistant(text) is None, text
+
+
+@pytest.mark.parametrize("text", [
+    "mi div no se centra con flexbox, qué le pongo",
+    "how do I fix this python error: list index out of range",
+    "la fórmula buscarv me sale #N/A, por qué",
+    "which css property puts a box in the middle of the page",
+    "necesito una tabla dinámica de mis ventas por mes",
+    "ayúdame a redactar una carta de renuncia",
+    "¿a qué edad debería hablar un bebé?",
+    "at what age should kids get a phone",
+    "is coffee bad for your heart?",
+])
+def test_code_writing_and_general_norms_are_generic(names, retriever, text):  # noqa: F811
+    assert asks_generic_advice(text, names, "", retriever.is_known), text
+
+
+@pytest.mark.parametrize("text", [
+    "<html><body><p>¿cuánto cuesta la matrícula?</p></body></html>",
+    "¿en el curso de inglés enseñan a redactar correos formales?",
+    "¿a qué edad pueden matricularse los niños?",
+    "¿el programa de computación incluye python?",
+])
+def test_their_neighbours_are_not(names, retriever, text):  # noqa: F811
+    assert asks_generic_advice(text, names, "", retriever.is_known) is None, text
+
+
+def test_a_csv_that_knows_the_word_keeps_it():
+    names_known = {"python", "redactar", "redactamos"}.__contains__
+    from guards._names import Names
+    names = Names(["¿Enseñan Python?\nSí, y redactamos tu CV."])
+    assert asks_generic_advice("python en las noches?", names, "", names_known) is None
+    assert asks_generic_advice("me redactas mi carta de presentación?", names, "", names_known) is None
+    assert asks_generic_advice("me redactas mi carta de presentación?", names, "", lambda w: False) == "redactas"
