@@ -33,10 +33,11 @@ DOMAINS = ("cenfobank", "mikhuy", "valle_alto", "wayra_rumi", "qorilazo", "santa
            "dunas_ica", "upas_admision", "vivero_selva",
            "dulce_misti", "lanchas_maranon", "mudanzas_huamanga",
            "taller_costura", "apicola_oxapampa", "coworking_trujillo",
-           "chamba_segura", "ruedas_misti", "radio_wayra")
+           "chamba_segura", "ruedas_misti", "radio_wayra",
+           "barberia_juliaca", "lente_norte", "trajes_candelaria")
 """cenfobank and mikhuy have tune/heldout splits; valle_alto was written blind (all held out);
 wayra_rumi and qorilazo were written blind too, and split in half by prompt hash after their first look
-(qorilazo, santa_rosa, tecsur, sonrisa, moche, huellas, chachani, algarrobo, qori_takiy, winay, wari_yaku, itaya, illari, pequenos, kotosh, sillar, sumaq, notaria, motores_inti, mirador, killa, wiracocha, kallpavida, codeandes, awana, mar_brava, titikaka, jardines, inti_watts, altiplano, chullpa, collpa, chan_chan, huascaran, sachavaca, sipan, tinta, vigia, casona, sonqo, kuntur, muchik, dojo, huarango, algarrobo_go, cumbenet, chinchipe, via_heroica, qullqi, los_algarrobos, apammar, killa_cine, qillqa, muchik_limpio, olas_ferrol, qillqa_wasi, tres_volcanes, kunturi_termas, celfix, chulucanas_barro, dunas_ica, upas_admision, vivero_selva, dulce_misti, lanchas_maranon, mudanzas_huamanga, taller_costura, apicola_oxapampa, coworking_trujillo, chamba_segura, ruedas_misti and radio_wayra: tune when the first byte of the prompt's sha256 is even)."""
+(qorilazo, santa_rosa, tecsur, sonrisa, moche, huellas, chachani, algarrobo, qori_takiy, winay, wari_yaku, itaya, illari, pequenos, kotosh, sillar, sumaq, notaria, motores_inti, mirador, killa, wiracocha, kallpavida, codeandes, awana, mar_brava, titikaka, jardines, inti_watts, altiplano, chullpa, collpa, chan_chan, huascaran, sachavaca, sipan, tinta, vigia, casona, sonqo, kuntur, muchik, dojo, huarango, algarrobo_go, cumbenet, chinchipe, via_heroica, qullqi, los_algarrobos, apammar, killa_cine, qillqa, muchik_limpio, olas_ferrol, qillqa_wasi, tres_volcanes, kunturi_termas, celfix, chulucanas_barro, dunas_ica, upas_admision, vivero_selva, dulce_misti, lanchas_maranon, mudanzas_huamanga, taller_costura, apicola_oxapampa, coworking_trujillo, chamba_segura, ruedas_misti, radio_wayra, barberia_juliaca, lente_norte and trajes_candelaria: tune when the first byte of the prompt's sha256 is even)."""
 
 
 def setup(quiet: bool = True) -> None:
