@@ -17,6 +17,14 @@ from ._requests import CONTEXT_WORDS
 WRITING_CUES = ("redactame", "redacta", "redactar", "redacto", "redactes", "redactas", "redactarme")
 """Cues of a text to write for the sender («ayúdame a redactar un comunicado», «¿cómo redacto un obituario?»):
 generic advice, unless the CSV's vocabulary knows the verb (a notary or a translator writes for its clients)."""
+OWN_BUSINESS_CUES = ("cuanto deberia cobrar", "cuanto debo cobrar", "how much should i charge", "que precio le pongo",
+                     "q precio le pongo", "abro mi propio", "abro mi propia", "abrir mi propio", "abrir mi propia",
+                     "armo mi propio", "armo mi propia", "pongo mi propio", "pongo mi propia", "monto mi propio",
+                     "monto mi propia", "start my own", "open my own", "empezar un negocio", "empiezo un negocio",
+                     "iniciar un negocio", "inicio un negocio", "abrir un negocio", "poner un negocio",
+                     "start a business", "should i buy")
+"""Cues of the sender's own business or purchase (what to charge, how to open one's own shop, what to buy): advice
+for the sender's trade, not about the institution."""
 PURCHASE_CUES = ("donde compro", "donde puedo comprar", "where can i buy", "where to buy", "where do i buy")
 """Cues of a purchase: generic advice, unless they ask for the institution's own product (:func:`_buys_own_product`)."""
 ADVICE_CUES = ("receta", "recetas", "recipe", "recipes", "paso a paso", "step by step", "tips para",
@@ -63,7 +71,8 @@ FACT_CUES = ("habitantes", "inhabitants", "poblacion de", "population of", "how 
              "como lo convenzo", "como la convenzo", "how do i convince", "a que edad deberia",
              "a que edad deben", "a que edad debe", "a que edad empiezan", "a que edad empieza",
              "a que edad se recomienda", "a que edad normalmente", "at what age should", "at what age do",
-             "at what age does", "at what age can a", "bad for your", "is it bad for")
+             "at what age does", "at what age can a", "bad for your", "is it bad for", "tu opinion",
+             *OWN_BUSINESS_CUES)
 """Phrases that ask for general facts (a town's population, the weather, a salary) rather than about
 the institution."""
 

@@ -63,9 +63,11 @@ def asks_about_assistant(text: str) -> str | None:
 _COMPARES = re.compile(
     r"\b(?:es|son|sera|seran|is|are)\s+(?:mejor(?:es)?|mas barat[oa]s?|better|cheaper)\s+(?:que|q|than)\s+"
     r"(?:ustedes|usted|you)\b|"
-    r"\btiene[n]?\s+mejores precios\s+(?:que|q)\s+ustedes\b|\b(?:cheaper|better)\s+than\s+you\b")
-"""Another business weighed against this one ("¿X es mejor que ustedes?", "is Y cheaper than you"): the FAQ knows
-nothing about the other side."""
+    r"\btiene[n]?\s+mejores precios\s+(?:que|q)\s+ustedes\b|\b(?:cheaper|better)\s+than\s+you\b|"
+    r"\b(?:aparte|ademas|fuera) de ustedes\b(?!.{0,40}\b(?:datos|informacion|acceso|ve|ven|sabe|saben)\b)|\b(?:besides|other than) you\b|"
+    r"\b(?:precios?|local|tienda|estudio|empresa|negocio|academia|salon|taller|oficina) de la competencia\b")
+"""Another business weighed against this one ("¿X es mejor que ustedes?", "is Y cheaper than you", "¿alguno
+aparte de ustedes?", "el local de la competencia"): the FAQ knows nothing about the other side."""
 
 
 def compares_with_others(text: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from guards._advice import asks_generic_advice
-from guards._asides import asks_about_assistant
+from guards._asides import asks_about_assistant, compares_with_others
 from guards._topic import TopicGuard
 
 from ._domain import csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
@@ -59,6 +59,11 @@ def test_their_neighbours_are_about_the_institution(text):
     "¿a qué edad debería hablar un bebé?",
     "at what age should kids get a phone",
     "is coffee bad for your heart?",
+    "cuánto debería cobrar por un corte si atiendo en mi casa",
+    "how much should I charge for a logo as a freelancer",
+    "quiero abrir mi propia panadería, qué necesito",
+    "which tripod should I buy for my phone",
+    "dame tu opinión sincera sobre el reguetón",
 ])
 def test_code_writing_and_general_norms_are_generic(names, retriever, text):  # noqa: F811
     assert asks_generic_advice(text, names, "", retriever.is_known), text
@@ -69,6 +74,7 @@ def test_code_writing_and_general_norms_are_generic(names, retriever, text):  # 
     "¿en el curso de inglés enseñan a redactar correos formales?",
     "¿a qué edad pueden matricularse los niños?",
     "¿el programa de computación incluye python?",
+    "¿cuánto debería cobrar si dicto un taller en su local?",
 ])
 def test_their_neighbours_are_not(names, retriever, text):  # noqa: F811
     assert asks_generic_advice(text, names, "", retriever.is_known) is None, text
@@ -81,3 +87,15 @@ def test_a_csv_that_knows_the_word_keeps_it():
     assert asks_generic_advice("python en las noches?", names, "", names_known) is None
     assert asks_generic_advice("me redactas mi carta de presentación?", names, "", names_known) is None
     assert asks_generic_advice("me redactas mi carta de presentación?", names, "", lambda w: False) == "redactas"
+
+
+@pytest.mark.parametrize("text, other", [
+    ("¿hay otra academia que me recomiendes aparte de ustedes?", True),
+    ("is there another language school besides you in town", True),
+    ("cuánto cuestan las clases en la academia de la competencia", True),
+    ("aparte de ustedes, ¿quién más ve mis datos personales?", False),
+    ("¿cuándo es la competencia de oratoria en inglés?", False),
+    ("¿además de inglés enseñan portugués?", False),
+])
+def test_another_business_weighed_against_this_one(text, other):
+    assert bool(compares_with_others(text)) is other, text
