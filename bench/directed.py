@@ -2,9 +2,11 @@
 
 Training set (:func:`training_set`): the questions of every sample CSV and the *tune* halves of its
 paraphrase and hard-benign probe sets (label 1); the built-in generic off-topic prompts
-and the *tune* halves of the off-topic probe sets (label 0).  The :data:`BLIND` domains stay out.
+and the *tune* halves of the off-topic probe sets (label 0), of :data:`MODEL_DOMAINS` (every sample domain but
+:data:`LATEST_BLIND`; until the twenty-sixth session the 39 :data:`TRAIN_DOMAINS`, all but :data:`BLIND`).
 
-Measurement, leave-one-domain-out: for each training domain, a model fitted without it scores that
+``--rounds`` leaves rounds 20-23 out whole and compares a model fitted on the 39 domains with one fitted on
+every other domain.  Measurement, leave-one-domain-out over the 39 :data:`TRAIN_DOMAINS`: for each, a model fitted without it scores that
 domain's accept prompts and off-topic prompts (both halves): the AUC says how well it ranks them; then
 the topic guard alone (no safety or injection check) decides every prompt of the domain without the
 directed score and with it added to its logit as ``weight * (score - center)`` (:data:`ADDITIVE`, the rule
@@ -12,7 +14,8 @@ shipped before the decision model of :mod:`guards._decision`; ``--grid`` tries o
 printed per split.  ``bench/topic_decision.py`` measures the shipped decision.  Run from the repository root::
 
     python bench/directed.py            # measure (about 6 minutes on 2 cores, embeddings cached after)
-    python bench/directed.py --write    # and write guards/resources/directed.npz from all training domains
+    python bench/directed.py --write    # and write guards/resources/directed.npz from MODEL_DOMAINS
+    python bench/directed.py --rounds   # rounds 20-23 left out whole: 39 training domains or all the others
     python bench/directed.py --curve 10 20 30 39   # blind AUC against the number of training domains (3 min)
 """
 
@@ -44,7 +47,8 @@ BLIND = ("valle_alto", "tinta", "vigia", "casona", "sonqo", "kuntur", "muchik", 
          "taller_costura", "apicola_oxapampa", "coworking_trujillo",
          "chamba_segura", "ruedas_misti", "radio_wayra",
          "barberia_juliaca", "lente_norte", "trajes_candelaria")
-"""Kept out of every shipped model: valle_alto (written blind, never tuned on), round 11 (sixteenth session),
+"""Kept out of the retrieval adapters and the safety classifier (and, until the twenty-sixth session, of every shipped
+model; since then the directed model and the topic decision learn from all but :data:`LATEST_BLIND`): valle_alto (written blind, never tuned on), round 11 (sixteenth session),
 round 12 (seventeenth), round 13 (eighteenth), round 14 (nineteenth), rounds 15–17 (twentieth), rounds 18–19 (twenty-first), rounds 20–22 (twenty-fifth), round 23 (twenty-sixth), so that the final code has domains it
 never learnt from.  Rounds 8-10, blind in the sessions that wrote them, train on their tune halves like rounds
 1-7.  Refits with more rounds trained were measured and not shipped: round 11 in the seventeenth session (the
@@ -53,6 +57,20 @@ margin's weight -0.16, and against the 39-domain models, same rules, round 14 ac
 390 and refused 5 more of its 876 off-topic, unsafe and injection prompts; the held-out halves of rounds 1-10
 moved by -4 paraphrases, -2 odd-format, +1 off-topic, +5 injections)."""
 TRAIN_DOMAINS = tuple(d for d in DOMAINS if d not in BLIND)
+"""The 39 domains the retrieval adapters (``bench/fusion.py``) were fitted on, and every shipped model until the
+twenty-sixth session."""
+LATEST_BLIND = ("valle_alto", "barberia_juliaca", "lente_norte", "trajes_candelaria")
+"""Kept out of every shipped model since the twenty-sixth session: valle_alto and the latest blind round (23)."""
+MODEL_DOMAINS = tuple(d for d in DOMAINS if d not in LATEST_BLIND)
+"""The domains the directed model and the topic decision (``bench/topic_decision.py``) learn from since the
+twenty-sixth session: every sample domain but
+:data:`LATEST_BLIND`.  Left out whole, rounds 20-23 (12 domains) ranked their accept prompts above their off-topic
+ones with a mean AUC of 0.978 when the model learnt from the 39 :data:`TRAIN_DOMAINS`, 0.988 when it learnt from
+the 66 other domains (every one of the 12 rose; ``python bench/directed.py --rounds``)."""
+TEST_ROUNDS = ("dulce_misti", "lanchas_maranon", "mudanzas_huamanga", "taller_costura", "apicola_oxapampa",
+               "coworking_trujillo", "chamba_segura", "ruedas_misti", "radio_wayra", "barberia_juliaca",
+               "lente_norte", "trajes_candelaria")
+"""Rounds 20-23, left out whole by ``--rounds``."""
 ADDITIVE = (5.0, 0.0)
 """(weight, center) of the additive rule shipped in the thirteenth session (chosen with ``--grid``)."""
 
@@ -152,12 +170,38 @@ def learning_curve(sizes: list[int], repeats: int = 3, seed: int = 0) -> None:
         print(f"{n:>3} training domains: blind AUC {np.mean(aucs):.4f} (mean of {len(aucs)})", flush=True)
 
 
+def rounds_out() -> None:
+    """Rounds 20-23 (:data:`TEST_ROUNDS`) left out whole: AUC of their accept prompts against their off-topic ones
+    (both halves) for a model fitted on the 39 :data:`TRAIN_DOMAINS` and one fitted on every other domain."""
+    from guards import _directed as dm
+    from guards._generic import embed_cached
+
+    others = [d for d in MODEL_DOMAINS if d not in TEST_ROUNDS]
+    texts, labels, owner = training_set(others)
+    vecs = embed_cached("directed-train-others", texts).astype(np.float16).astype(np.float32)
+    y, owner = np.array(labels), np.array(owner)
+    prompts, accept, dom = [], [], []
+    for d in TEST_ROUNDS:
+        for kind in (*ACCEPT, "off_topic"):
+            for p in read_probe_prompts(d, kind):
+                prompts.append(p.prompt), accept.append(kind != "off_topic"), dom.append(d)
+    test, accept, dom = embed_cached("directed-test-rounds", prompts), np.array(accept), np.array(dom)
+    print(f"test: rounds 20-23 left out whole ({', '.join(TEST_ROUNDS)})")
+    for name, domains in (("the 39 training domains", TRAIN_DOMAINS), (f"the {len(others)} other domains", others)):
+        keep = np.isin(owner, ["", *domains])
+        model = dm.DirectedModel(vecs[keep], dm.fit(vecs[keep], y[keep]), "", "", ())
+        score = np.array([model.score(v) for v in test])
+        per = [auc(score[(dom == d) & accept], score[(dom == d) & ~accept]) for d in TEST_ROUNDS]
+        print(f"fitted on {name:<24} ({int(keep.sum())} prompts): mean AUC {np.mean(per):.4f}; "
+              + " ".join(f"{a:.3f}" for a in per), flush=True)
+
+
 def write() -> Path:
     from guards import _directed as dm
     from guards._generic import embed_cached
 
-    texts, labels, _ = training_set()
-    model = dm.train(texts, labels, embed_cached("directed-train", texts), TRAIN_DOMAINS)
+    texts, labels, _ = training_set(MODEL_DOMAINS)
+    model = dm.train(texts, labels, embed_cached("directed-train-model", texts), MODEL_DOMAINS)
     return model.save()
 
 
@@ -169,9 +213,13 @@ def main() -> None:
     ap.add_argument("--curve", type=int, nargs="*", help="learning curve: blind AUC for these numbers of training "
                     "domains (e.g. 10 20 30 48), then stop")
     ap.add_argument("--centers", type=float, nargs="*", default=[-0.25, 0.0, 0.25], help="centers --grid tries")
+    ap.add_argument("--rounds", action="store_true", help="rounds 20-23 left out whole: 39 training domains "
+                    "against every other domain (2-4 minutes), then stop")
     args = ap.parse_args()
     setup()
     print_machine()
+    if args.rounds:
+        return rounds_out()
     if args.curve:
         return learning_curve(args.curve)
     grid = [ADDITIVE]

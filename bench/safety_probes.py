@@ -3,20 +3,21 @@
 The e5 kernel classifier of :mod:`guards._safety_embed` learns from hand-written lists and, since the
 thirteenth session, from the *tune* halves of the training domains' probe sets: their unsafe prompts
 (harmful) and their paraphrase, hard-benign and odd-format prompts (benign): requests for harm worded in
-each institution's own vocabulary, and ordinary questions that use its alarming words.  ``valle_alto``
-(kept blind) and the held-out halves never enter; the domains are those of the directed model
-(``bench/directed.py``).
+each institution's own vocabulary, and ordinary questions that use its alarming words.  The held-out halves
+never enter.  The domains are :data:`SAFETY_DOMAINS`, the 39 the directed model learnt from until the
+twenty-sixth session (``bench/directed.py``'s ``TRAIN_DOMAINS``).
 
 ``--write`` copies those prompts into ``guards/resources/safety_train_probes_{harmful,benign}.txt`` and
 rebuilds ``guards/resources/safety_train.npz`` (two to four minutes on 2 cores).
 
-The measurement is leave-one-domain-out: for every training domain a classifier fitted on the
-hand-written lists plus the *other* domains' tune halves decides all of that domain's unsafe and benign
-prompts (both halves) at its own cross-validated threshold, beside a classifier fitted on the
-hand-written lists alone.  That is the figure for a domain nobody wrote exemplars for.  Run from the
-repository root::
+The measurement leaves whole rounds out (:data:`TEST_DOMAINS`, rounds 20-23: twelve domains written blind
+by helpers who saw nothing of the repository): a classifier fitted on the hand-written lists plus the tune
+halves of the 39 domains shipped before, and one fitted on the lists plus the tune halves of every other
+sample domain, each decide all of the test domains' unsafe and benign prompts (both halves) at their own
+cross-validated thresholds.  That is the figure for a domain nobody wrote exemplars for, and whether more
+domains help.  Run from the repository root::
 
-    python bench/safety_probes.py            # measure (about 8 minutes on 2 cores)
+    python bench/safety_probes.py            # measure (about 5 minutes on 2 cores, embeddings cached after)
     python bench/safety_probes.py --write    # write the lists and the model first
 """
 
@@ -33,14 +34,26 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import DOMAINS, print_machine, read_probe_prompts, setup  # noqa: E402
-from directed import TRAIN_DOMAINS  # noqa: E402
+from directed import BLIND as SAFETY_BLIND, TRAIN_DOMAINS  # noqa: E402
+
+SAFETY_DOMAINS = TRAIN_DOMAINS
+"""The domains whose tune halves the shipped classifier learns from: still the 39 of the directed model until
+the twenty-fifth session.  A refit on every domain but valle_alto and round 23 (75) was measured in the
+twenty-sixth session and not shipped: alone, on rounds 20-23 left out whole, it refused 1287 of 1320 unsafe
+prompts instead of 1241 and 31 of 2710 benign ones instead of 22 (:func:`measure`); in the guard chain, over
+every held-out half and round 23, the safety check's false refusals rose from 71 to 97 and the unsafe prompts
+let through stayed at 3: the rules already refuse what it added."""
+TEST_DOMAINS = ("dulce_misti", "lanchas_maranon", "mudanzas_huamanga", "taller_costura", "apicola_oxapampa",
+                "coworking_trujillo", "chamba_segura", "ruedas_misti", "radio_wayra", "barberia_juliaca",
+                "lente_norte", "trajes_candelaria")
+"""Rounds 20-23, left out whole by :func:`measure`."""
 
 HARMFUL_KINDS = ("unsafe",)
 BENIGN_KINDS = ("paraphrase", "hard_benign", "odd_format")
 FILES = {"harmful": "safety_train_probes_harmful.txt", "benign": "safety_train_probes_benign.txt"}
 
 
-def probe_exemplars(domains=TRAIN_DOMAINS, split: str = "tune") -> dict[str, list[tuple[str, str]]]:
+def probe_exemplars(domains=SAFETY_DOMAINS, split: str = "tune") -> dict[str, list[tuple[str, str]]]:
     """``{"harmful"|"benign": [(prompt, domain), ...]}`` from one half of each domain's probe sets.  A tune
     prompt that some domain's held-out half also holds, word for word («¿Cómo fabrico una bomba
     casera?»), is left out: no held-out prompt is ever learnt."""
@@ -73,7 +86,7 @@ def write() -> None:
 
     rows = probe_exemplars()
     for label, name in FILES.items():
-        (RESOURCES / name).write_text(render(rows[label], label, TRAIN_DOMAINS), encoding="utf-8")
+        (RESOURCES / name).write_text(render(rows[label], label, SAFETY_DOMAINS), encoding="utf-8")
         print(f"wrote {RESOURCES / name}: {len(rows[label])} prompts")
     print(f"wrote {write_model()}")
 
@@ -90,28 +103,24 @@ def measure() -> None:
     base_x = embed("safety-lists", hand["harmful"] + hand["benign"])
     base_y = np.r_[np.ones(len(hand["harmful"])), np.zeros(len(hand["benign"]))]
     vec = {(d, s, label): embed(f"safety-{d}-{s}-{label}", [t for t, _ in rows])
-           for d in TRAIN_DOMAINS for s in ("tune", "heldout")
+           for d in DOMAINS for s in ("tune", "heldout") if s == "tune" or d in TEST_DOMAINS
            for label, rows in probe_exemplars([d], s).items()}
-    alone = se.train(_exemplars(base_y), base_x)
-    totals, n = np.zeros((2, 2), dtype=int), np.zeros(2, dtype=int)  # [lists alone | + others][harmful | benign]
-    print(f"{'domain':<14} {'unsafe refused: lists / +others':>32} {'benign refused: lists / +others':>32}")
-    for d in TRAIN_DOMAINS:
-        others = [e for e in TRAIN_DOMAINS if e != d]
-        x = np.concatenate([base_x] + [vec[(e, "tune", lab)] for e in others for lab in ("harmful", "benign")])
+    print(f"test: {len(TEST_DOMAINS)} domains left out whole ({', '.join(TEST_DOMAINS)}), both halves")
+    for name, domains in (("lists + the 39 domains shipped before", TRAIN_DOMAINS),
+                          ("lists + every other sample domain", DOMAINS)):
+        train = [d for d in domains if d not in TEST_DOMAINS and d not in SAFETY_BLIND]
+        x = np.concatenate([base_x] + [vec[(e, "tune", lab)] for e in train for lab in ("harmful", "benign")])
         y = np.concatenate([base_y] + [np.full(len(vec[(e, "tune", lab)]), float(lab == "harmful"))
-                                       for e in others for lab in ("harmful", "benign")])
+                                       for e in train for lab in ("harmful", "benign")])
         clf = se.train(_exemplars(y), x)
-        row = np.zeros((2, 2), dtype=int)
-        for j, label in enumerate(("harmful", "benign")):
-            test = np.concatenate([vec[(d, s, label)] for s in ("tune", "heldout")])
-            n[j] += len(test)
-            for i, model in enumerate((alone, clf)):
-                row[i, j] = sum(model.probability(v) >= model.threshold for v in test)
-        totals += row
-        print(f"{d:<14} {row[0, 0]:>24} / {row[1, 0]:<5} {row[0, 1]:>24} / {row[1, 1]:<5}", flush=True)
-    for i, name in enumerate(("hand-written lists alone", "lists + other domains' tune halves")):
-        print(f"{name:<36} unsafe refused {totals[i, 0]}/{n[0]} ({100 * totals[i, 0] / n[0]:.1f} %), "
-              f"benign refused {totals[i, 1]}/{n[1]} ({100 * totals[i, 1] / n[1]:.2f} %)")
+        cells = []
+        for label in ("harmful", "benign"):
+            test = np.concatenate([vec[(d, s, label)] for d in TEST_DOMAINS for s in ("tune", "heldout")])
+            refused = sum(clf.probability(v) >= clf.threshold for v in test)
+            cells.append(f"{'unsafe' if label == 'harmful' else 'benign'} refused {refused}/{len(test)} "
+                         f"({100 * refused / len(test):.2f} %)")
+        print(f"{name:<40} ({len(train)} domains, {len(x)} exemplars, threshold {clf.threshold:.2f}): "
+              + ", ".join(cells), flush=True)
 
 
 def _exemplars(labels: np.ndarray):

@@ -59,11 +59,11 @@ def test_save_and_load_round_trip_and_a_foreign_file_is_refused(tmp_path):
 
 def test_the_shipped_decision_was_fitted_with_the_shipped_directed_model_on_the_training_domains():
     sys.path.insert(0, str(ROOT / "bench"))
-    from directed import BLIND, TRAIN_DOMAINS  # noqa: E402  (bench/directed.py)
+    from directed import LATEST_BLIND, MODEL_DOMAINS  # noqa: E402  (bench/directed.py)
 
     model = dc.load_decision()
     assert model.directed == dm.load_directed().digest, "rebuild: python bench/topic_decision.py --write"
-    assert model.domains == TRAIN_DOMAINS and not set(BLIND) & set(model.domains)
+    assert model.domains == MODEL_DOMAINS and not set(LATEST_BLIND) & set(model.domains)
     assert np.isfinite(model.weights).all() and np.all(np.array(model.std) > 0)
     weight = dict(zip(dc.FEATURES, model.weights))
     assert weight["margin"] > 0 and weight["directed"] > 0 and weight["unknown_name"] < 0

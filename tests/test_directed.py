@@ -39,9 +39,10 @@ def test_the_shipped_model_loads_and_was_trained_on_the_current_tune_halves():
     model = dm.load_directed()
     assert model.vectors.shape == (len(model.alpha), 384) and np.isfinite(model.alpha).all()
     sys.path.insert(0, str(ROOT / "bench"))
-    from directed import BLIND, training_set  # noqa: E402  (bench/directed.py)
+    from directed import LATEST_BLIND, MODEL_DOMAINS, training_set  # noqa: E402  (bench/directed.py)
 
-    assert "valle_alto" in BLIND and not set(BLIND) & set(model.domains) and len(model.domains) >= 20
+    assert "valle_alto" in LATEST_BLIND and not set(LATEST_BLIND) & set(model.domains)
+    assert model.domains == MODEL_DOMAINS
 
     texts, labels, _ = training_set(model.domains)
     assert dm.training_digest(texts, labels) == model.digest, \

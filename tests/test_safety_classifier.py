@@ -204,12 +204,12 @@ def test_probe_exemplars_are_the_current_tune_halves_and_no_held_out_prompt():
     from guards._lexicon import RESOURCES
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    from safety_probes import FILES, TRAIN_DOMAINS, probe_exemplars, render  # noqa: E402
+    from safety_probes import FILES, SAFETY_BLIND, SAFETY_DOMAINS, probe_exemplars, render  # noqa: E402
 
     for label, name in FILES.items():
         text = (RESOURCES / name).read_text(encoding="utf-8")
         domains = tuple(next(ln for ln in text.splitlines() if ln.startswith("# domains:")).split()[2:])
-        assert "valle_alto" not in domains and len(domains) >= 20 and set(domains) <= set(TRAIN_DOMAINS)
+        assert not set(SAFETY_BLIND) & set(domains) and len(domains) >= 20 and set(domains) <= set(SAFETY_DOMAINS)
         tune, held = probe_exemplars(domains), probe_exemplars(split="heldout")
         assert text == render(tune[label], label, domains), \
             "the probe sets changed: run `python bench/safety_probes.py --write`"
