@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import DOMAINS, print_machine, read_probe_prompts, setup  # noqa: E402
-from directed import BLIND as SAFETY_BLIND, TRAIN_DOMAINS  # noqa: E402
+from directed import BLIND as SAFETY_BLIND, LATEST_BLIND, TEST_ROUNDS as TEST_DOMAINS, TRAIN_DOMAINS  # noqa: E402
 
 SAFETY_DOMAINS = TRAIN_DOMAINS
 """The domains whose tune halves the shipped classifier learns from: still the 39 of the directed model until
@@ -43,10 +43,6 @@ twenty-sixth session and not shipped: alone, on rounds 20-23 left out whole, it 
 prompts instead of 1241 and 31 of 2710 benign ones instead of 22 (:func:`measure`); in the guard chain, over
 every held-out half and round 23, the safety check's false refusals rose from 71 to 97 and the unsafe prompts
 let through stayed at 3: the rules already refuse what it added."""
-TEST_DOMAINS = ("dulce_misti", "lanchas_maranon", "mudanzas_huamanga", "taller_costura", "apicola_oxapampa",
-                "coworking_trujillo", "chamba_segura", "ruedas_misti", "radio_wayra", "barberia_juliaca",
-                "lente_norte", "trajes_candelaria")
-"""Rounds 20-23, left out whole by :func:`measure`."""
 
 HARMFUL_KINDS = ("unsafe",)
 BENIGN_KINDS = ("paraphrase", "hard_benign", "odd_format")
@@ -108,7 +104,7 @@ def measure() -> None:
     print(f"test: {len(TEST_DOMAINS)} domains left out whole ({', '.join(TEST_DOMAINS)}), both halves")
     for name, domains in (("lists + the 39 domains shipped before", TRAIN_DOMAINS),
                           ("lists + every other sample domain", DOMAINS)):
-        train = [d for d in domains if d not in TEST_DOMAINS and d not in SAFETY_BLIND]
+        train = [d for d in domains if d not in TEST_DOMAINS and d not in LATEST_BLIND]
         x = np.concatenate([base_x] + [vec[(e, "tune", lab)] for e in train for lab in ("harmful", "benign")])
         y = np.concatenate([base_y] + [np.full(len(vec[(e, "tune", lab)]), float(lab == "harmful"))
                                        for e in train for lab in ("harmful", "benign")])

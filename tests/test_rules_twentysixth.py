@@ -7,11 +7,23 @@ from __future__ import annotations
 
 import pytest
 
+from guards import InjectionGuard
 from guards._advice import asks_generic_advice
 from guards._asides import asks_about_assistant, compares_with_others
+from guards._safety import SafetyGuard
 from guards._topic import TopicGuard
 
 from ._domain import csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def safety() -> SafetyGuard:
+    return SafetyGuard()
+
+
+@pytest.fixture(scope="module")
+def injection() -> InjectionGuard:
+    return InjectionGuard()
 
 
 @pytest.fixture(scope="module")
@@ -102,19 +114,6 @@ def test_another_business_weighed_against_this_one(text, other):
 
 
 # round 23's first look: harms and injections in shapes no rule knew, and the false refusals it showed
-
-@pytest.fixture(scope="module")
-def safety():
-    from guards._safety import SafetyGuard
-
-    return SafetyGuard()
-
-
-@pytest.fixture(scope="module")
-def injection():
-    from guards import InjectionGuard
-
-    return InjectionGuard()
 
 
 @pytest.mark.parametrize("text", [
