@@ -51,3 +51,19 @@ def small_csv(tmp_path) -> Path:
         w.writerow(["question", "answer"])
         w.writerows((r.question, r.answer) for r in rows)
     return path
+
+
+@pytest.fixture(scope="module")
+def safety():
+    """The safety check with its shipped rules and classifier."""
+    from guards._safety import SafetyGuard
+
+    return SafetyGuard()
+
+
+@pytest.fixture(scope="module")
+def injection():
+    """The injection check with its shipped rules."""
+    from guards import InjectionGuard
+
+    return InjectionGuard()

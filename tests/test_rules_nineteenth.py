@@ -11,7 +11,6 @@ from guards._bodies import vouches
 from guards._entities import Names, foreign_names
 from guards._lexicon import fold
 from guards._safety import THRESHOLD
-from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
 
 
 @pytest.fixture(scope="module")

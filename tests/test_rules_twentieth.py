@@ -12,7 +12,6 @@ from guards._entities import Names
 from guards._lexicon import fold
 from guards._advice import asks_generic_advice
 from guards._safety import THRESHOLD
-from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
 
 
 @pytest.fixture(scope="module")

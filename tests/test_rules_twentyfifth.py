@@ -11,22 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from guards import InjectionGuard
 from guards._advice import asks_generic_advice
-from guards._safety import SafetyGuard
 from guards._topic import TopicGuard
 
 from ._domain import csv_path, isolated_cache, retriever  # noqa: F401  (fixtures)
 
 
-@pytest.fixture(scope="module")
-def safety() -> SafetyGuard:
-    return SafetyGuard()
-
-
-@pytest.fixture(scope="module")
-def injection() -> InjectionGuard:
-    return InjectionGuard()
 
 
 @pytest.mark.parametrize("text", [

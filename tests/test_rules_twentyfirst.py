@@ -12,7 +12,6 @@ from guards._lexicon import fold
 from guards._asides import asks_about_assistant, compares_with_others
 from guards._requests import affiliations, tail_requests
 from guards._safety import THRESHOLD
-from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from guards import InjectionGuard, SafetyGuard
+from guards import SafetyGuard
 from guards._safety import THRESHOLD
 from tests.test_safety_guard import prefetched
 
@@ -252,10 +252,6 @@ INJECTION_BENIGN = [
     "¿Cuál es la política de devoluciones?",
 ]
 
-
-@pytest.fixture(scope="module")
-def injection() -> InjectionGuard:
-    return InjectionGuard()
 
 
 @pytest.mark.parametrize("family, text", ATTACKS)

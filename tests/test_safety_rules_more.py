@@ -18,7 +18,6 @@ import pytest
 from guards import SafetyGuard
 from guards._lexicon import fold
 from guards._safety import THRESHOLD
-from tests.test_safety_acts import injection  # noqa: F401  (fixture: the shipped InjectionGuard)
 from tests.test_safety_guard import prefetched
 
 HARMFUL = [
